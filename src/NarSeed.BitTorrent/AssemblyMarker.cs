@@ -1,0 +1,4 @@
+namespace NarSeed.BitTorrent;
+
+/// <summary>Names this assembly for reflection (the layering test) without depending on any of its types.</summary>
+public static class AssemblyMarker;
