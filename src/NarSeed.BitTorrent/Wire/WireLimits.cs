@@ -24,6 +24,12 @@ public static class WireLimits
     /// <summary>ut_metadata transfers the info dict in 16 KiB pieces (BEP 9).</summary>
     public const int MetadataPieceSize = 16 * 1024;
 
+    /// <summary>ut_metadata requests queued from one peer: libtorrent queues at most 1024 (<c>ut_metadata.cpp</c>).</summary>
+    public const int MaxMetadataRequestQueue = 1024;
+
+    /// <summary>Hash requests queued from one peer; libtorrent sends at most two at a time (<c>hash_picker.cpp</c>).</summary>
+    public const int MaxHashRequestQueue = 64;
+
     /// <summary>Largest hash count in one hash request: libtorrent answers up to 8192 (<c>validate_hash_request</c>).</summary>
     public const int MaxHashRequestLength = 8192;
 
