@@ -158,7 +158,9 @@ internal sealed partial class PeerConnection
                 : info.Span.Slice(index * WireLimits.MetadataPieceSize,
                     Math.Min(WireLimits.MetadataPieceSize, info.Length - index * WireLimits.MetadataPieceSize));
             ExtendedMessage.Write(_output, _peerUtMetadataId, dictionary, tail);
-            if (!rejected) EngineLog.MetadataServed(_log, Remote, TorrentOrThrow, index);
+            if (rejected) continue;
+            _engine.CountMetadataPiece();
+            EngineLog.MetadataServed(_log, Remote, TorrentOrThrow, index);
         }
     }
 }

@@ -30,29 +30,14 @@ internal sealed partial class PeerConnection
             var done = false;
             try
             {
-                var reader = new SequenceReader<byte>(buffer);
-                if (!routed)
-                {
-                    if (Handshake.TryReadHeader(ref reader, out var reserved, _handshakeHash))
-                    {
-                        Route(reserved);
-                        routed = true;
-                        // BEP 3: the responder answers once it knows the torrent; the peer id may come later.
-                        WriteHandshake();
-                        await FlushAsync(cancellationToken).ConfigureAwait(false);
-                        consumed = reader.Position;
-                    }
-                }
-                if (routed && Handshake.TryReadPeerId(ref reader, _peerId))
-                {
-                    consumed = reader.Position;
-                    done = true;
-                }
+                done = ParseHandshake(buffer, ref routed, out consumed);
             }
             finally
             {
                 _input.AdvanceTo(consumed, buffer.End);
             }
+            // BEP 3: the responder answers once it knows the torrent; the peer id may come later.
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
             if (done)
             {
                 Volatile.Write(ref _lastReceived, _engine.Time.GetTimestamp());
@@ -62,6 +47,23 @@ internal sealed partial class PeerConnection
             }
             if (result.IsCompleted) return false;
         }
+    }
+
+    private bool ParseHandshake(ReadOnlySequence<byte> buffer, ref bool routed, out SequencePosition consumed)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        consumed = buffer.Start;
+        if (!routed)
+        {
+            if (!Handshake.TryReadHeader(ref reader, out var reserved, _handshakeHash)) return false;
+            Route(reserved);
+            routed = true;
+            WriteHandshake();
+            consumed = reader.Position;
+        }
+        if (!Handshake.TryReadPeerId(ref reader, _peerId)) return false;
+        consumed = reader.Position;
+        return true;
     }
 
     /// <summary>Picks the torrent and the connection's protocol version (bittorrent.md §5.1).</summary>

@@ -112,7 +112,9 @@ internal sealed partial class PeerConnection
             throw new WireProtocolException(WireProtocolErrorReason.RequestTooLong,
                 $"Request of {request.Length} bytes; the limit is {WireLimits.MaxRequestLength}.", offset);
         }
-        if (request.Index >= torrent.PieceCount || (long)request.Begin + request.Length > torrent.PieceSize(request.Index))
+        // libtorrent treats a v2 file's last piece as a full piece whose tail past the end of the file is zero
+        // padding (it adds a hidden tail pad file), and requests that tail; so the bound is the piece length.
+        if (request.Index >= torrent.PieceCount || (long)request.Begin + request.Length > torrent.PieceLength)
         {
             throw new WireProtocolException(WireProtocolErrorReason.RequestOutOfRange,
                 $"Request {request.Index}/{request.Begin}+{request.Length} lies outside the torrent.", offset);

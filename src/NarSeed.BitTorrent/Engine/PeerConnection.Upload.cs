@@ -88,16 +88,30 @@ internal sealed partial class PeerConnection
         {
             read = RandomAccess.Read(lease.Handle, _blockBuffers, start);
         }
-        if (read != dataBytes)
+        var realBytes = (int)Math.Clamp(torrent.Length - start, 0, dataBytes);
+        if (read != realBytes)
         {
             throw new InvalidDataException(
                 $"{torrent.DataPath} ended at byte {start + read}, the torrent says {torrent.Length} bytes.");
         }
+        if (realBytes < dataBytes) ZeroPastEndOfFile(realBytes);
         _output.Advance(frameBytes);
         for (var k = 0; k < count; k++) _requests.Dequeue();
         Interlocked.Add(ref _uploadedSinceRechoke, dataBytes);
         Interlocked.Add(ref _uploadedTotal, dataBytes);
         _engine.CountUpload(dataBytes);
         await FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Bytes of the last piece beyond the end of the file are v2 tail padding: zeros.</summary>
+    private void ZeroPastEndOfFile(int realBytes)
+    {
+        var position = 0;
+        foreach (var buffer in _blockBuffers)
+        {
+            var keep = Math.Clamp(realBytes - position, 0, buffer.Length);
+            buffer.Span[keep..].Clear();
+            position += buffer.Length;
+        }
     }
 }

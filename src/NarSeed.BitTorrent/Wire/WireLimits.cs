@@ -33,6 +33,12 @@ public static class WireLimits
     /// <summary>Largest hash count in one hash request: libtorrent answers up to 8192 (<c>validate_hash_request</c>).</summary>
     public const int MaxHashRequestLength = 8192;
 
+    /// <summary>
+    /// Largest block-layer (base 0) hash request served: libtorrent asks for one piece's blocks; we answer up to 512
+    /// blocks (8 MiB of data to hash, BEP 52 "SHOULD be ≤ 512") or one whole piece, and reject more.
+    /// </summary>
+    public const int MaxBlockLayerHashRequest = 512;
+
     /// <summary>Largest bencoded BEP 10 / BEP 9 dictionary parsed from a peer (libtorrent keeps them well under this).</summary>
     public const int MaxExtensionDictionaryLength = 64 * 1024;
 
