@@ -80,13 +80,7 @@ internal sealed partial class PeerConnection
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException
                                       or InvalidOperationException)
         {
-            var reason = Volatile.Read(ref _closeReason);
-            if (reason >= 0)
-            {
-                _engine.CountViolation((WireProtocolErrorReason)reason);
-                EngineLog.PeerBroke(_log, Remote, (WireProtocolErrorReason)reason, "closed by the heartbeat");
-            }
-            else if (!cancellationToken.IsCancellationRequested)
+            if (Volatile.Read(ref _closeReason) < 0 && !cancellationToken.IsCancellationRequested)
             {
                 EngineLog.PeerLeft(_log, Remote, e.Message);
             }
@@ -97,6 +91,12 @@ internal sealed partial class PeerConnection
         }
         finally
         {
+            // A deadline the heartbeat enforced (it closed the socket; the read then failed or ended).
+            if (Volatile.Read(ref _closeReason) is var reason and >= 0)
+            {
+                _engine.CountViolation((WireProtocolErrorReason)reason);
+                EngineLog.PeerBroke(_log, Remote, (WireProtocolErrorReason)reason, "deadline passed");
+            }
             await CloseAsync().ConfigureAwait(false);
         }
     }
