@@ -1,4 +1,5 @@
 using System.Numerics;
+using NarSeed.BitTorrent.Metainfo;
 using NarSeed.BitTorrent.Wire;
 
 namespace NarSeed.BitTorrent.Engine;
@@ -32,6 +33,20 @@ public sealed class SeedTorrent
         MetadataSize = metadataSize;
         DataPath = dataPath;
         Metadata = metadata;
+    }
+
+    /// <summary>
+    /// A registration for a parsed .torrent whose info dict and piece layer stay in memory (fine for a handful of
+    /// torrents; the node backs <see cref="ISeedMetadataSource"/> with its catalog instead).
+    /// </summary>
+    public static SeedTorrent FromTorrentInfo(TorrentInfo info, string dataPath)
+    {
+        if (!info.HasPieceHashes)
+        {
+            throw new ArgumentException("The torrent has no piece layer for its file; a seeder must have it.", nameof(info));
+        }
+        return new SeedTorrent(info.InfoHashV2.ToArray(), info.InfoHashV1?.ToArray(), info.Length, info.PieceLength,
+            info.PiecesRoot.ToArray(), info.RawInfo.Length, dataPath, new InMemorySeedMetadata(info.RawInfo, info.PieceLayer));
     }
 
     /// <summary>SHA-256 of the info dict; its first 20 bytes route handshakes.</summary>
