@@ -68,6 +68,13 @@ internal static class LibtorrentCreator
                 st = h.status()
                 out[i]["seeding"] = st.state == lt.torrent_status.seeding
                 out[i]["error"] = st.errc.message() if st.errc.value() != 0 else None
+        elif mode == "try_load":
+            for path in req["torrents"]:
+                try:
+                    lt.torrent_info(path)
+                    out.append({"error": None})
+                except Exception as e:
+                    out.append({"error": str(e)})
         elif mode == "magnets":
             for uri in req["uris"]:
                 p = lt.parse_magnet_uri(uri)
