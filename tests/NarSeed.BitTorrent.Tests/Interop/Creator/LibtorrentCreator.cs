@@ -75,6 +75,13 @@ internal static class LibtorrentCreator
                     out.append({"error": None})
                 except Exception as e:
                     out.append({"error": str(e)})
+        elif mode == "magnets_try":
+            for uri in req["uris"]:
+                try:
+                    lt.parse_magnet_uri(uri)
+                    out.append({"error": None})
+                except Exception as e:
+                    out.append({"error": str(e)})
         elif mode == "magnets":
             for uri in req["uris"]:
                 p = lt.parse_magnet_uri(uri)
