@@ -17,6 +17,7 @@ public sealed class TorrentCreateBenchmark : IBenchmark
         import json, sys, time, libtorrent as lt
         d, name, size, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
         start = time.perf_counter()
+        cpu = time.process_time()
         fs = lt.file_storage()
         fs.add_file(name, size, 0, 0)
         ct = lt.create_torrent(fs, piece_size=0, flags=lt.create_torrent.v2_only if mode == "v2" else 0)
@@ -24,7 +25,7 @@ public sealed class TorrentCreateBenchmark : IBenchmark
         e = ct.generate()
         del e[b"creation date"]
         open(d + "/lt-" + mode + ".torrent", "wb").write(lt.bencode(e))
-        print(time.perf_counter() - start)
+        print(time.perf_counter() - start, time.process_time() - cpu)
         """;
 
     public string Name => "torrent-create";
@@ -44,22 +45,28 @@ public sealed class TorrentCreateBenchmark : IBenchmark
         // Runs alternate between the two implementations so that load from other processes hits both alike.
         var ours = new Dictionary<string, List<double>> { ["v2"] = [], ["hybrid"] = [] };
         var libtorrent = new Dictionary<string, List<double>> { ["v2"] = [], ["hybrid"] = [] };
+        var cpu = new Dictionary<string, List<double>> { ["ns-v2"] = [], ["ns-hybrid"] = [], ["lt-v2"] = [], ["lt-hybrid"] = [] };
         var python = ExternalTool.Require(ExternalTool.DebianPython);
         for (var i = 0; i <= runs; i++)
         {
             foreach (var mode in new[] { "v2", "hybrid" })
             {
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var stopwatch = Stopwatch.StartNew();
                 var torrent = await TorrentBuilder.CreateAsync(path, new TorrentCreateOptions { Hybrid = mode == "hybrid" }, cancellationToken);
                 await File.WriteAllBytesAsync(dir.Combine($"ns-{mode}.torrent"), torrent.ToTorrentFile(), cancellationToken);
                 var elapsed = stopwatch.Elapsed.TotalSeconds;
+                var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
                 var result = (await ProcessRunner.RunAsync(python,
                         ["-c", LibtorrentScript, dir.Path, name, (sizeMiB * 1024 * 1024).ToString(CultureInfo.InvariantCulture), mode],
                         TimeSpan.FromMinutes(5), cancellationToken: cancellationToken))
                     .EnsureSuccess("libtorrent create_torrent");
                 if (i == 0) continue; // warm-up: JIT, page cache
+                var fields = result.StandardOutput.Trim().Split(' ');
                 ours[mode].Add(elapsed);
-                libtorrent[mode].Add(double.Parse(result.StandardOutput.Trim(), CultureInfo.InvariantCulture));
+                libtorrent[mode].Add(double.Parse(fields[0], CultureInfo.InvariantCulture));
+                cpu["ns-" + mode].Add(cpuSeconds);
+                cpu["lt-" + mode].Add(double.Parse(fields[1], CultureInfo.InvariantCulture));
             }
         }
 
@@ -77,6 +84,7 @@ public sealed class TorrentCreateBenchmark : IBenchmark
                 $"ratio {ratio:F2}x (goal {goal:F1}x: {(ratio >= goal ? "met" : "MISSED")})  identical .torrent: {(same ? "yes" : "NO")}");
             Console.WriteLine($"        runs narseed [{string.Join(", ", ours[mode].Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))}]" +
                               $"  libtorrent [{string.Join(", ", libtorrent[mode].Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))}]");
+            Console.WriteLine($"        CPU seconds (median): narseed {Median(cpu["ns-" + mode]):F3}  libtorrent {Median(cpu["lt-" + mode]):F3}");
             if (!same) exit = 1;
         }
         return exit;
