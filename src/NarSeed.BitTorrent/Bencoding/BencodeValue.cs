@@ -22,6 +22,8 @@ public abstract class BencodeValue
 
     private static BencodeValue Read(ref BencodeReader reader, ReadOnlyMemory<byte> data)
     {
+        // Depth is bounded by BencodeLimits.MaxDepth; this guards callers who raise it very high.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         var start = reader.BytesConsumed;
         switch (reader.PeekToken())
         {

@@ -23,7 +23,7 @@ public enum MetainfoErrorReason
     InvalidLength,
     /// <summary>A missing, short or all-zero <c>pieces root</c> (libtorrent: torrent_missing_pieces_root).</summary>
     InvalidPiecesRoot,
-    /// <summary><c>piece layers</c> malformed: an unknown key, a wrong length, or a layer that does not reduce to the root.</summary>
+    /// <summary>The file's <c>piece layers</c> entry has the wrong length or does not reduce to the pieces root.</summary>
     InvalidPieceLayer,
     /// <summary>A hybrid whose v1 fields disagree with the v2 file tree (libtorrent: torrent_inconsistent_files).</summary>
     InconsistentFiles,

@@ -13,7 +13,12 @@ public sealed record TorrentCreateOptions
     /// <summary>The torrent and file name; null uses the file's own name.</summary>
     public string? Name { get; init; }
 
-    /// <summary>BEP 19 web seeds (<c>url-list</c>).</summary>
+    /// <summary>
+    /// BEP 19 web seeds (<c>url-list</c>). Beware: libtorrent 2.0.8 requests URL + "/" + name for a v2-only torrent
+    /// whose length is not a multiple of the piece length (it adds a tail pad file and treats it as multi-file), but
+    /// the URL itself for hybrids. A directory URL ending in '/', with the torrent named like the file, is read the
+    /// same way by every client.
+    /// </summary>
     public IReadOnlyList<string> WebSeeds { get; init; } = [];
 
     /// <summary>Trackers, each in its own tier, in order.</summary>

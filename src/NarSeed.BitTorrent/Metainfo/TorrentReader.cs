@@ -105,9 +105,8 @@ public static class TorrentReader
         var layer = ReadOnlyMemory<byte>.Empty;
         foreach (var (key, entry) in layers.Entries)
         {
-            // libtorrent parse_piece_layers: every key is the root of a file larger than one piece.
-            if (key.Length != MerkleTree.HashSize || !key.Span.SequenceEqual(piecesRoot.Span) || !geometry.HasPieceLayer)
-                throw Fail(MetainfoErrorReason.InvalidPieceLayer, "an entry for no file larger than one piece");
+            // libtorrent 2.0.8 loads torrents with entries for unknown roots (and for files of one piece): ignored.
+            if (!geometry.HasPieceLayer || !key.Span.SequenceEqual(piecesRoot.Span)) continue;
             if (entry is not BencodeString hashes || hashes.Bytes.Length != (long)geometry.PieceCount * MerkleTree.HashSize)
                 throw Fail(MetainfoErrorReason.InvalidPieceLayer,
                     $"the layer must be {(long)geometry.PieceCount * MerkleTree.HashSize} bytes");

@@ -68,6 +68,25 @@ internal static class LibtorrentCreator
                 st = h.status()
                 out[i]["seeding"] = st.state == lt.torrent_status.seeding
                 out[i]["error"] = st.errc.message() if st.errc.value() != 0 else None
+        elif mode == "try_load":
+            # loading, then adding to a (paused) session: libtorrent checks piece layers against the root there
+            s = lt.session({"listen_interfaces": "127.0.0.1:0", "enable_dht": False, "enable_lsd": False,
+                            "enable_upnp": False, "enable_natpmp": False})
+            for path in req["torrents"]:
+                try:
+                    h = s.add_torrent({"ti": lt.torrent_info(path), "save_path": req["save_path"],
+                                       "flags": lt.torrent_flags.paused})
+                    s.remove_torrent(h)
+                    out.append({"error": None})
+                except Exception as e:
+                    out.append({"error": str(e)})
+        elif mode == "magnets_try":
+            for uri in req["uris"]:
+                try:
+                    lt.parse_magnet_uri(uri)
+                    out.append({"error": None})
+                except Exception as e:
+                    out.append({"error": str(e)})
         elif mode == "magnets":
             for uri in req["uris"]:
                 p = lt.parse_magnet_uri(uri)
