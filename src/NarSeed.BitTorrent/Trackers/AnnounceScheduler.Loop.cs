@@ -26,6 +26,7 @@ public sealed partial class AnnounceScheduler
     {
         public ITrackerClient Client { get; } = client;
         public long NextSlot;
+        public long LastSent;
     }
 
     private void Wake()
@@ -64,6 +65,12 @@ public sealed partial class AnnounceScheduler
                     }
                     _queue.Dequeue();
                     var tracker = TrackerFor(entry);
+                    if (tracker.LastSent != 0 && now - tracker.LastSent < slotTicks)
+                    {
+                        // Never two sends to one tracker closer than a slot, even when a late loop catches up.
+                        Schedule(entry, tracker.LastSent + slotTicks);
+                        continue;
+                    }
                     if (entry.SlotReserved)
                     {
                         entry.SlotReserved = false; // its reserved slot has come
@@ -80,6 +87,7 @@ public sealed partial class AnnounceScheduler
                     {
                         tracker.NextSlot = now + slotTicks;
                     }
+                    tracker.LastSent = now;
                     entry.Busy = true;
                     ready = entry;
                     break;

@@ -72,10 +72,10 @@ public class AnnounceSchedulerTests
         var times = tracker.Announces.Select(a => a.At).Order().ToList();
         var gaps = string.Join(",", times.Zip(times.Skip(1), (a, b) => (int)(b - a).TotalMilliseconds));
         (times[^1] - times[0]).Should().BeGreaterThan(TimeSpan.FromSeconds(1.3), "150 announces at 100/s take about 1.5 s; gaps " + gaps);
-        // No window of 0.5 s holds far more than the rate allows (50; a loop delayed by a busy machine catches up).
+        // No window of 0.5 s holds far more than the rate allows (50 + 1 for the window edge; a late loop catches up at the same spacing).
         for (var i = 0; i < times.Count; i++)
         {
-            times.Count(t => t >= times[i] && t < times[i] + TimeSpan.FromSeconds(0.5)).Should().BeLessThanOrEqualTo(75, gaps);
+            times.Count(t => t >= times[i] && t < times[i] + TimeSpan.FromSeconds(0.5)).Should().BeLessThanOrEqualTo(51, gaps);
         }
         tracker.Announces.Should().OnlyContain(a => a.Event == TrackerEvent.Started);
     }
