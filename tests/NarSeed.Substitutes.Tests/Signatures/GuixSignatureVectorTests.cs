@@ -20,7 +20,7 @@ public class GuixSignatureVectorTests
     {
         var info = GuixNarInfo.Parse(VectorFiles.Read("G1"));
         info.Entries.Should().HaveCount(2);
-        info.Entries[0].Compression.Should().Be(Compression.CompressionMethod.Lzip);
+        info.Entries[0].Compression.Should().Be(NarSeed.Substitutes.Compression.CompressionMethod.Lzip);
         info.Entries[1].FileSize.Should().Be(73413);
         info.System.Should().Be("x86_64-linux");
         info.SignedPart.Should().EndWith("hello-2.12.2.drv\n");
