@@ -19,6 +19,7 @@ public sealed partial class SubstituterClient
         long written = 0;
         return await WithRetriesAsync(uri, async attemptToken =>
         {
+            if (written > 0) Log.ResumingDownload(_logger, uri, written);
             using var response = await SendAsync(HttpMethod.Get, uri, written, attemptToken.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status == 206)
@@ -37,6 +38,7 @@ public sealed partial class SubstituterClient
                     {
                         throw new SubstituterException(SubstituterErrorReason.BadResponse, uri, "server ignored Range and the destination cannot rewind.", written);
                     }
+                    Log.RangeIgnored(_logger, uri);
                     destination.Position = origin;
                     destination.SetLength(origin);
                     written = 0;

@@ -24,6 +24,7 @@ public sealed partial class SubstituterClient
             }
             var next = location.IsAbsoluteUri ? location : new Uri(current, location);
             if (!IsHttp(next)) throw new SubstituterException(SubstituterErrorReason.BadRedirect, current, $"redirect to a non-http(s) URL ({next.Scheme}).");
+            Log.FollowingRedirect(_logger, current, next);
             current = next;
         }
     }
@@ -63,6 +64,7 @@ public sealed partial class SubstituterClient
             if (number >= _options.MaxAttempts) throw failure;
             var delay = failure.Data["RetryAfter"] is TimeSpan retryAfter && retryAfter > backoff ? retryAfter : backoff;
             if (delay > _options.MaxBackoff) delay = _options.MaxBackoff;
+            Log.RetryingRequest(_logger, uri, failure.Reason.ToString(), number, _options.MaxAttempts, delay);
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             backoff = backoff * 2 > _options.MaxBackoff ? _options.MaxBackoff : backoff * 2;
         }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using NarSeed.Substitutes.NarInfo;
 using NarSeed.Substitutes.StorePaths;
 
@@ -15,10 +17,12 @@ public sealed partial class SubstituterClient : IDisposable
     private readonly HttpClient _http;
     private readonly SubstituterClientOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     public SubstituterClient(Uri baseUri, SubstituterClientOptions? options = null, HttpMessageHandler? handler = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         ArgumentNullException.ThrowIfNull(baseUri);
         if (!IsHttp(baseUri)) throw new ArgumentException("A substituter URL must be http or https.", nameof(baseUri));
         BaseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
