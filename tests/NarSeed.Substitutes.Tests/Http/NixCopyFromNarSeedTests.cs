@@ -49,6 +49,35 @@ public class NixCopyFromNarSeedTests(RealNixCache nix) : IClassFixture<RealNixCa
         server.Log.Should().Contain(l => l.StartsWith(narinfo, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("bzip2")]
+    [InlineData("none")]
+    public async Task Our_client_fetches_and_verifies_the_whole_closure_from_the_served_cache(string compression)
+    {
+        await using var server = await ServeWithMagnetsAsync(compression);
+        using var client = new NarSeed.Substitutes.Http.SubstituterClient(server.BaseUri);
+        (await client.GetCacheInfoAsync(CancellationToken.None)).StoreDir.Should().Be("/nix/store");
+        var key = NixPublicKey.Parse(nix.PublicKey);
+        var pending = new Queue<string>([Path.GetFileName(nix.EnvPath)[..32]]);
+        var seen = new HashSet<string>();
+        while (pending.TryDequeue(out var hash))
+        {
+            if (!seen.Add(hash)) continue;
+            var info = await client.TryGetNixNarInfoAsync(hash, "/nix/store", CancellationToken.None);
+            info.Should().NotBeNull();
+            info!.GetExtraField("Magnet").Should().StartWith("magnet:?xt=urn:btmh:1220");
+            NixSignatureVerifier.Verify(info, [key]).Verdict.Should().Be(SignatureVerdict.Valid);
+            var nar = new MemoryStream();
+            await client.DownloadNarAsync(info.Url, nar, info.FileSize, CancellationToken.None);
+            nar.Position = 0;
+            var result = await NarSeed.Substitutes.Compression.NarVerifier.VerifyAsync(nar,
+                new(info.Compression, info.FileHash, info.FileSize, info.NarHash, info.NarSize), CancellationToken.None);
+            result.IsValid.Should().BeTrue();
+            foreach (var reference in info.References) pending.Enqueue(reference.HashPart);
+        }
+        seen.Should().HaveCount(2, "the env output and the directory it refers to");
+    }
+
     [Fact]
     public async Task Nix_copy_refuses_the_same_cache_with_another_trusted_key()
     {

@@ -10,19 +10,32 @@ namespace NarSeed.Substitutes.Tests.Http;
 /// </summary>
 public sealed class TestCacheServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _loop;
     private readonly CancellationTokenSource _stop = new();
 
     public TestCacheServer()
     {
-        Port = FreePort.Tcp();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        // A free port can be taken by another process before we bind it: try a few.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort.Tcp();
+            _listener = new HttpListener();
+            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                try { _listener.Close(); } catch (HttpListenerException) { }
+            }
+        }
         _loop = Task.Run(LoopAsync);
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public Uri BaseUri => new($"http://127.0.0.1:{Port}/");
 
