@@ -19,7 +19,7 @@ internal static class VectorFiles
     public static IEnumerable<object[]> NixIds() =>
         new[] { "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9", "D1", "T1", "R1" }.Select(i => new object[] { i });
 
-    public static IEnumerable<object[]> GuixIds() => new[] { "G1", "G2", "G3" }.Select(i => new object[] { i });
+    public static IEnumerable<object[]> GuixIds() => new[] { "G1", "G2", "G3", "G4" }.Select(i => new object[] { i });
 
     public static string KeyFor(string id) => id == "N9" ? NixCommunityKey : CacheNixosOrgKey;
 }
