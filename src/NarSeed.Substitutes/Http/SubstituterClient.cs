@@ -27,6 +27,7 @@ public sealed partial class SubstituterClient : IDisposable
         if (!IsHttp(baseUri)) throw new ArgumentException("A substituter URL must be http or https.", nameof(baseUri));
         BaseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
         _options = options ?? new SubstituterClientOptions();
+        Validate(_options);
         _time = timeProvider ?? TimeProvider.System;
         handler ??= new SocketsHttpHandler
         {
@@ -122,6 +123,23 @@ public sealed partial class SubstituterClient : IDisposable
 
     private static bool IsHttp(Uri uri) =>
         uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private static void Validate(SubstituterClientOptions o)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.MaxAttempts, 1, nameof(o.MaxAttempts));
+        ArgumentOutOfRangeException.ThrowIfNegative(o.MaxRedirects, nameof(o.MaxRedirects));
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.MaxNarInfoBytes, 1, nameof(o.MaxNarInfoBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.MaxCacheInfoBytes, 1, nameof(o.MaxCacheInfoBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.MaxNarBytes, 1, nameof(o.MaxNarBytes));
+        foreach (var (value, name) in new[] { (o.ConnectTimeout, nameof(o.ConnectTimeout)), (o.ReadTimeout, nameof(o.ReadTimeout)) })
+        {
+            if (value <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(name, value, "must be positive.");
+        }
+        if (o.InitialBackoff < TimeSpan.Zero || o.MaxBackoff < o.InitialBackoff)
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.MaxBackoff), "back-off must satisfy 0 <= InitialBackoff <= MaxBackoff.");
+        }
+    }
 
     public void Dispose() => _http.Dispose();
 }

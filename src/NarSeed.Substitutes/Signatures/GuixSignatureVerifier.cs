@@ -39,10 +39,12 @@ public static class GuixSignatureVerifier
         var ours = SHA256.HashData(Encoding.UTF8.GetBytes(narInfo.SignedPart));
         if (!hash.Items[2].Atom.SequenceEqual(ours)) return GuixSignatureVerdict.HashMismatch;
 
-        // Rebuild the data from our own digest, with the flags guile-gcrypt uses for ECC keys (pk-crypto.scm).
+        // Rebuild the data from our own digest, with the flags guile-gcrypt uses (pk-crypto.scm
+        // bytevector->hash-data): rfc6979 for ECC keys, pkcs1 for the old RSA keys (the RSA path has no real vector here).
+        var flags = publicKey.Find("rsa") is not null ? "pkcs1" : "rfc6979";
         var ourData = SExpression.FromList(
             SExpression.FromAtom("data"),
-            SExpression.FromList(SExpression.FromAtom("flags"), SExpression.FromAtom("rfc6979")),
+            SExpression.FromList(SExpression.FromAtom("flags"), SExpression.FromAtom(flags)),
             SExpression.FromList(SExpression.FromAtom("hash"), SExpression.FromAtom("sha256"), SExpression.FromAtom(ours)));
         return Libgcrypt.Verify(sigVal.ToCanonical(), ourData.ToCanonical(), publicKey.ToCanonical())
             ? GuixSignatureVerdict.Valid

@@ -145,3 +145,19 @@ public class SubstituterClientTests : IAsyncLifetime
         (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(10));
     }
 }
+
+public class SubstituterClientOptionsTests
+{
+    [Fact]
+    public void Options_are_validated_and_only_http_base_urls_are_accepted()
+    {
+        var bad = () => new SubstituterClient(new Uri("http://127.0.0.1:1/"), new SubstituterClientOptions { MaxAttempts = 0 });
+        bad.Should().Throw<ArgumentOutOfRangeException>();
+        var zero = () => new SubstituterClient(new Uri("http://127.0.0.1:1/"), new SubstituterClientOptions { ReadTimeout = TimeSpan.Zero });
+        zero.Should().Throw<ArgumentOutOfRangeException>();
+        var file = () => new SubstituterClient(new Uri("file:///tmp/cache"));
+        file.Should().Throw<ArgumentException>();
+        using var ok = new SubstituterClient(new Uri("http://127.0.0.1:1/cache"));
+        ok.BaseUri.AbsoluteUri.Should().Be("http://127.0.0.1:1/cache/");
+    }
+}
