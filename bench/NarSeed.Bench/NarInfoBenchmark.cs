@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using NarSeed.Substitutes.NarInfo;
 using NarSeed.Substitutes.Signatures;
+using NarSeed.TestSupport;
 
 namespace NarSeed.Bench;
 
@@ -23,7 +24,7 @@ public sealed class NarInfoBenchmark : IBenchmark
         "StorePath: /nix/store/syd87l2rxw8cbsxmxl853h0r6pdwhwjr-curl-7.82.0-bin\nURL: nar/05ra3y72i3qjri7xskf9qj8kb29r6naqy1sqpbs3azi3xcigmj56.nar.xz\nCompression: xz\nFileHash: sha256:05ra3y72i3qjri7xskf9qj8kb29r6naqy1sqpbs3azi3xcigmj56\nFileSize: 68852\nNarHash: sha256:1b4sb93wp679q4zx9k1ignby1yna3z7c4c2ri3wphylbc2dwsys0\nNarSize: 196040\nReferences: 0jqd0rlxzra1rs38rdxl43yh6rxchgc6-curl-7.82.0 6w8g7njm4mck5dmjxws0z1xnrxvl81xa-glibc-2.34-115 j5jxw3iy7bbz4a57fh9g2xm2gxmyal8h-zlib-1.2.12 yxvjs9drzsphm9pcf42a4byzj1kb9m7k-openssl-1.1.1n\nDeriver: 5rwxzi7pal3qhpsyfc16gzkh939q1np6-curl-7.82.0.drv\nSig: cache.nixos.org-1:TsTTb3WGTZKphvYdBHXwo6weVILmTytUjLB+vcX89fOjjRicCHmKA4RCPMVLkj6TMJ4GMX3HPVWRdD1hkeKZBQ==\n",
     ];
 
-    public Task<int> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var seconds = arguments.Count > 0 ? double.Parse(arguments[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
         var bytes = Samples.Select(Encoding.UTF8.GetBytes).ToArray();
@@ -32,7 +33,7 @@ public sealed class NarInfoBenchmark : IBenchmark
         if (parsed.Any(p => NixSignatureVerifier.Verify(p, [key]).Verdict != SignatureVerdict.Valid))
         {
             Console.Error.WriteLine("sample narinfos do not verify");
-            return Task.FromResult(1);
+            return 1;
         }
 
         var parseRate = Measure(seconds, i => NixNarInfo.Parse(bytes[i % bytes.Length]), cancellationToken);
@@ -41,7 +42,21 @@ public sealed class NarInfoBenchmark : IBenchmark
         Console.WriteLine($"narinfo parse            {parseRate,12:N0} /s  ({1e6 / parseRate:F2} µs each)");
         Console.WriteLine($"Nix signature verify     {verifyRate,12:N0} /s  ({1e6 / verifyRate:F2} µs each, fingerprint + Ed25519)");
         Console.WriteLine($"parse + verify           {bothRate,12:N0} /s  ({1e6 / bothRate:F2} µs each)");
-        return Task.FromResult(0);
+
+        // Reference in the same run: OpenSSL's raw Ed25519 verification rate (no fingerprint, no parsing).
+        var speed = await ProcessRunner.RunAsync("openssl", ["speed", "-seconds", ((int)Math.Ceiling(seconds)).ToString(System.Globalization.CultureInfo.InvariantCulture), "ed25519"],
+            TimeSpan.FromMinutes(2), cancellationToken: cancellationToken);
+        var line = speed.StandardOutput.Split('\n').FirstOrDefault(l => l.Contains("Ed25519", StringComparison.Ordinal));
+        if (line?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 2 } parts
+            && double.TryParse(parts[^1], System.Globalization.CultureInfo.InvariantCulture, out var opensslVerify))
+        {
+            Console.WriteLine($"openssl speed ed25519    {opensslVerify,12:N0} verify/s  -> NarSeed verify/openssl ratio {verifyRate / opensslVerify:F2}");
+        }
+        else
+        {
+            Console.WriteLine("openssl speed ed25519: no figure (" + speed.StandardError.Trim() + ")");
+        }
+        return 0;
     }
 
     private static double Measure(double seconds, Action<int> action, CancellationToken cancellationToken)
