@@ -41,6 +41,15 @@ public class NarInfoVerifyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Trusted_key_repeats()
+    {
+        var (exit, json) = await VerifyAsync(Vector("N9"), "--trusted-key", CacheNixosOrgKey,
+            "--trusted-key", "nix-community.cachix.org-1:mB9FSh9qf2dCimDSUo8Zy7bkq5CX+/rkCWyvRCYg3Fs=");
+        exit.Should().Be(0);
+        json.GetProperty("valid_keys")[0].GetString().Should().Be("nix-community.cachix.org-1");
+    }
+
+    [Fact]
     public async Task Verdicts_invalid_untrusted_unsigned_exit_nonzero()
     {
         var text = File.ReadAllText(Vector("N1"));
