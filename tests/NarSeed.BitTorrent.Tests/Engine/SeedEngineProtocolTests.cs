@@ -189,6 +189,21 @@ public class SeedEngineProtocolTests
         (await first.ReadMessageAsync(Wait)).Id.Should().Be(MessageId.Extended, "the first peer is unaffected");
     }
 
+    [Fact]
+    public async Task Unregistering_closes_the_torrents_peers_and_refuses_new_ones()
+    {
+        await using var bed = await EngineTestBed.StartAsync();
+        var (info, _, torrent) = await bed.AddAsync(50_000, 16384);
+        await using var peer = await FakePeer.ConnectAsync(bed.Engine.Port);
+        await peer.HandshakeAsync(info.InfoHashV2);
+        bed.Engine.Unregister(torrent).Should().BeTrue();
+        (await peer.IsClosedWithinAsync(Wait)).Should().BeTrue();
+        bed.Engine.TorrentCount.Should().Be(0);
+        await using var late = await FakePeer.ConnectAsync(bed.Engine.Port);
+        var act = () => late.HandshakeAsync(info.InfoHashV2);
+        await act.Should().ThrowAsync<IOException>();
+    }
+
     private static byte[] Bytes(Action<IBufferWriter<byte>> write)
     {
         var writer = new ArrayBufferWriter<byte>();
