@@ -196,9 +196,17 @@ public class SeedEngineProtocolTests
         var (info, _, _) = await bed.AddAsync(50_000, 16384);
         await using var first = await FakePeer.ConnectAsync(bed.Engine.Port);
         await first.HandshakeAsync(info.InfoHashV2);
-        await using var second = await FakePeer.ConnectAsync(bed.Engine.Port);
-        (await second.IsClosedWithinAsync(Wait)).Should().BeTrue();
+        try
+        {
+            // The reset can even overtake the client's view of its own connect on loopback.
+            await using var second = await FakePeer.ConnectAsync(bed.Engine.Port);
+            (await second.IsClosedWithinAsync(Wait)).Should().BeTrue();
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionReset)
+        {
+        }
         bed.Engine.ConnectionCount.Should().Be(1);
+        (await first.ReadMessageAsync(Wait)).Id.Should().Be(MessageId.Extended, "the first peer is unaffected");
     }
 
     [Fact]
