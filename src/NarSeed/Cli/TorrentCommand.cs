@@ -8,6 +8,9 @@ public static class TorrentCommand
     public static Command Create()
     {
         var torrent = new Command("torrent", "Create, inspect, seed and download BitTorrent v2 torrents.");
+        torrent.Subcommands.Add(TorrentCreateCommand.Create());
+        torrent.Subcommands.Add(TorrentShowCommand.Create());
+        torrent.Subcommands.Add(TorrentSeedCommand.Create());
         return torrent;
     }
 }

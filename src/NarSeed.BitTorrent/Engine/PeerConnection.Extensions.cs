@@ -1,0 +1,166 @@
+using System.Buffers;
+using NarSeed.BitTorrent.Bencoding;
+using NarSeed.BitTorrent.Wire;
+
+namespace NarSeed.BitTorrent.Engine;
+
+internal sealed partial class PeerConnection
+{
+    /// <summary>Our BEP 10 id for ut_metadata (libtorrent uses 2 too); peers send metadata requests with it.</summary>
+    internal const byte UtMetadataId = 2;
+
+    private const int MetadataRequest = 0;
+    private const int MetadataData = 1;
+    private const int MetadataReject = 2;
+
+    private static readonly BencodeLimits ExtensionLimits = new()
+    {
+        MaxDepth = 8, MaxItems = 1024, MaxStringLength = WireLimits.MaxExtensionDictionaryLength,
+        MaxTotalLength = WireLimits.MaxExtensionDictionaryLength,
+    };
+
+    private byte _peerUtMetadataId;
+    private Queue<int>? _metadataRequests;
+
+    private bool HasExtensionWork => _metadataRequests is { Count: > 0 };
+
+    /// <summary>BEP 10 handshake: ut_metadata and metadata_size (libtorrent ignores a peer without it), p, reqq, v.</summary>
+    private void WriteExtensionHandshake()
+    {
+        var torrent = TorrentOrThrow;
+        var dictionary = BencodeWriter.Encode(w =>
+        {
+            w.WriteStartDictionary();
+            w.WriteKey("m");
+            w.WriteStartDictionary();
+            w.WriteKey("ut_metadata");
+            w.WriteInteger(UtMetadataId);
+            w.WriteEndDictionary();
+            w.WriteKey("metadata_size");
+            w.WriteInteger(torrent.MetadataSize);
+            w.WriteKey("p");
+            w.WriteInteger(_engine.Port);
+            w.WriteKey("reqq");
+            w.WriteInteger(WireLimits.MaxRequestQueue);
+            w.WriteKey("upload_only");
+            w.WriteInteger(1);
+            w.WriteKey("v");
+            w.WriteString(_engine.Options.ClientName);
+            w.WriteEndDictionary();
+        });
+        ExtendedMessage.Write(_output, ExtendedMessage.HandshakeId, dictionary);
+    }
+
+    private void OnExtended(ExtendedMessage message, long offset)
+    {
+        if (message.Payload.Length > WireLimits.MaxExtensionDictionaryLength + WireLimits.MetadataPieceSize)
+        {
+            throw new WireProtocolException(WireProtocolErrorReason.InvalidExtensionMessage,
+                $"Extension message of {message.Payload.Length} bytes.", offset);
+        }
+        if (message.ExtendedId is not (ExtendedMessage.HandshakeId or UtMetadataId)) return;
+        var rented = ArrayPool<byte>.Shared.Rent((int)message.Payload.Length);
+        try
+        {
+            var payload = rented.AsSpan(0, (int)message.Payload.Length);
+            message.Payload.CopyTo(payload);
+            if (message.ExtendedId == ExtendedMessage.HandshakeId) OnExtensionHandshake(payload);
+            else OnMetadataMessage(payload, offset);
+        }
+        catch (BencodeException e)
+        {
+            throw new WireProtocolException(WireProtocolErrorReason.InvalidExtensionMessage,
+                $"Malformed extension message: {e.Message}", offset);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Learns the peer's ut_metadata id from its <c>m</c> dictionary; other keys are ignored.</summary>
+    private void OnExtensionHandshake(ReadOnlySpan<byte> payload)
+    {
+        var reader = new BencodeReader(payload, ExtensionLimits);
+        reader.ReadStartDictionary();
+        while (!reader.TryReadEndDictionary())
+        {
+            if (!reader.ReadString().SequenceEqual("m"u8) || reader.PeekToken() != BencodeTokenType.StartDictionary)
+            {
+                reader.SkipValue();
+                continue;
+            }
+            reader.ReadStartDictionary();
+            while (!reader.TryReadEndDictionary())
+            {
+                var name = reader.ReadString();
+                if (name.SequenceEqual("ut_metadata"u8) && reader.PeekToken() == BencodeTokenType.Integer)
+                {
+                    var id = reader.ReadInteger();
+                    _peerUtMetadataId = id is > 0 and <= 255 ? (byte)id : (byte)0;
+                }
+                else
+                {
+                    reader.SkipValue();
+                }
+            }
+        }
+    }
+
+    /// <summary>BEP 9: queue a request for a metadata piece; data and reject messages from a peer are ignored.</summary>
+    private void OnMetadataMessage(ReadOnlySpan<byte> payload, long offset)
+    {
+        long msgType = -1, piece = -1;
+        var reader = new BencodeReader(payload, ExtensionLimits);
+        reader.ReadStartDictionary();
+        while (!reader.TryReadEndDictionary())
+        {
+            var key = reader.ReadString();
+            if (key.SequenceEqual("msg_type"u8) && reader.PeekToken() == BencodeTokenType.Integer) msgType = reader.ReadInteger();
+            else if (key.SequenceEqual("piece"u8) && reader.PeekToken() == BencodeTokenType.Integer) piece = reader.ReadInteger();
+            else reader.SkipValue();
+        }
+        if (msgType != MetadataRequest) return;
+        var pieces = (TorrentOrThrow.MetadataSize + WireLimits.MetadataPieceSize - 1) / WireLimits.MetadataPieceSize;
+        _metadataRequests ??= new Queue<int>();
+        if (_metadataRequests.Count >= WireLimits.MaxMetadataRequestQueue)
+        {
+            throw new WireProtocolException(WireProtocolErrorReason.RequestQueueFull,
+                $"More than {WireLimits.MaxMetadataRequestQueue} metadata requests.", offset);
+        }
+        // Out-of-range pieces are queued as negative numbers and answered with a reject.
+        _metadataRequests.Enqueue(piece >= 0 && piece < pieces ? (int)piece : -1 - (int)Math.Clamp(piece, 0, int.MaxValue - 1));
+    }
+
+    private async Task ServeMetadataAsync(CancellationToken cancellationToken)
+    {
+        var info = await _active!.GetInfoBytesAsync(cancellationToken).ConfigureAwait(false);
+        while (_metadataRequests!.TryDequeue(out var piece))
+        {
+            if (_peerUtMetadataId == 0) continue; // it never told us where to send ut_metadata messages
+            var rejected = piece < 0;
+            var index = rejected ? -1 - piece : piece;
+            var dictionary = BencodeWriter.Encode(w =>
+            {
+                w.WriteStartDictionary();
+                w.WriteKey("msg_type");
+                w.WriteInteger(rejected ? MetadataReject : MetadataData);
+                w.WriteKey("piece");
+                w.WriteInteger(index);
+                if (!rejected)
+                {
+                    w.WriteKey("total_size");
+                    w.WriteInteger(info.Length);
+                }
+                w.WriteEndDictionary();
+            });
+            var tail = rejected ? ReadOnlySpan<byte>.Empty
+                : info.Span.Slice(index * WireLimits.MetadataPieceSize,
+                    Math.Min(WireLimits.MetadataPieceSize, info.Length - index * WireLimits.MetadataPieceSize));
+            ExtendedMessage.Write(_output, _peerUtMetadataId, dictionary, tail);
+            if (rejected) continue;
+            _engine.CountMetadataPiece();
+            EngineLog.MetadataServed(_log, Remote, TorrentOrThrow, index);
+        }
+    }
+}
