@@ -1,0 +1,140 @@
+using Microsoft.Data.Sqlite;
+
+namespace NarSeed.Catalog;
+
+/// <summary>
+/// The catalog's half of one GC pass (the policy is <c>NarSeed.Gc.GarbageCollector</c>'s). Holds the write lock from
+/// <see cref="NarCatalog.BeginGcAsync"/> until it is committed or disposed; disposing without committing rolls back.
+/// </summary>
+public sealed class CatalogGcSession : IAsyncDisposable
+{
+    private const string NarSelect = """
+        SELECT n.id, s.hash_part, s.path, n.local_path, n.file_size, n.state, coalesce(c.requests, 0)
+        FROM nar_files n JOIN store_paths s ON s.id = n.store_path_id LEFT JOIN nar_counters c ON c.nar_id = n.id
+        """;
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteTransaction _transaction;
+    private readonly long _now;
+
+    internal CatalogGcSession(SqliteConnection connection, SqliteTransaction transaction, long now)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _now = now;
+    }
+
+    /// <summary>The time of this pass: newly retired nars are stamped with it.</summary>
+    public DateTimeOffset Now => DateTimeOffset.FromUnixTimeMilliseconds(_now);
+
+    /// <summary>Marks the closure of every root (roots, and everything reachable over references); returns its size.</summary>
+    public async Task<long> MarkLiveAsync(CancellationToken cancellationToken)
+    {
+        // UNION (not UNION ALL) makes the recursion stop at paths already seen, so shared paths and cycles
+        // (self-references) are walked once.
+        await using var command = Command("""
+            INSERT INTO temp.gc_live (id)
+            WITH RECURSIVE closure(id) AS (
+                SELECT s.id FROM roots r JOIN store_paths s ON s.hash_part = r.hash_part
+                UNION
+                SELECT f.reference_id FROM closure c JOIN refs f ON f.referrer_id = c.id
+                WHERE f.reference_id IS NOT NULL
+            )
+            SELECT id FROM closure;
+            """);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Retires every ready nar outside the closure (stamped with <see cref="Now"/>); returns them.</summary>
+    public async Task<IReadOnlyList<CatalogNar>> RetireUnreachableAsync(CancellationToken cancellationToken)
+    {
+        const string outside = "n.state = 1 AND n.store_path_id NOT IN (SELECT id FROM temp.gc_live)";
+        var nars = await ListAsync($"{NarSelect} WHERE {outside} ORDER BY n.id;", cancellationToken);
+        await using var update = Command(
+            $"UPDATE nar_files AS n SET state = 2, retired_at = {_now} WHERE {outside};");
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        return nars.Select(n => n with { State = NarState.Retired }).ToList();
+    }
+
+    /// <summary>Brings retired nars that are inside the closure again (a root came back) back to ready.</summary>
+    public async Task<IReadOnlyList<CatalogNar>> ReviveReachableAsync(CancellationToken cancellationToken)
+    {
+        const string inside = "n.state = 2 AND n.store_path_id IN (SELECT id FROM temp.gc_live)";
+        var nars = await ListAsync($"{NarSelect} WHERE {inside} ORDER BY n.id;", cancellationToken);
+        await using var update = Command($"UPDATE nar_files AS n SET state = 1, retired_at = NULL WHERE {inside};");
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        return nars.Select(n => n with { State = NarState.Ready }).ToList();
+    }
+
+    /// <summary>Retired nars whose retirement is at or before <paramref name="cutoff"/>.</summary>
+    public Task<IReadOnlyList<CatalogNar>> ListRetiredAtOrBeforeAsync(
+        DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        ListAsync($"{NarSelect} WHERE n.state = 2 AND n.retired_at <= {cutoff.ToUnixTimeMilliseconds()} ORDER BY n.id;",
+            cancellationToken);
+
+    /// <summary>Retired nars, least requested first (then least recently requested, then oldest): eviction order.</summary>
+    public Task<IReadOnlyList<CatalogNar>> ListEvictionOrderAsync(CancellationToken cancellationToken) =>
+        ListAsync($"""
+            {NarSelect} WHERE n.state = 2
+            ORDER BY coalesce(c.requests, 0), coalesce(c.last_requested_at, 0), n.retired_at, n.id;
+            """, cancellationToken);
+
+    /// <summary>Bytes of every nar file on disk (ready and retired).</summary>
+    public async Task<long> StoredBytesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT coalesce(sum(file_size), 0) FROM nar_files WHERE state IN (1, 2);");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Deletes the store paths of these retired nars with everything hanging off them (nar row, torrent, counters,
+    /// references), and unlinks references to them so a reused id can never be reached through a stale link.
+    /// </summary>
+    public async Task DeleteAsync(IEnumerable<CatalogNar> nars, CancellationToken cancellationToken)
+    {
+        await using var delete = Command("""
+            DELETE FROM store_paths WHERE hash_part = $hash
+                AND id NOT IN (SELECT id FROM temp.gc_live);
+            UPDATE refs SET reference_id = NULL WHERE reference_hash = $hash;
+            """);
+        var hash = delete.Parameters.Add("$hash", SqliteType.Text);
+        foreach (var nar in nars)
+        {
+            if (nar.State == NarState.Ready)
+            {
+                throw new InvalidOperationException($"Nar {nar.HashPart} is ready; only retired nars are deleted.");
+            }
+            hash.Value = nar.HashPart;
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public void Commit() => _transaction.Commit();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = _transaction;
+        return command;
+    }
+
+    private async Task<IReadOnlyList<CatalogNar>> ListAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(sql);
+        var nars = new List<CatalogNar>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            nars.Add(new CatalogNar(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetInt64(4), (NarState)reader.GetInt32(5), reader.GetInt64(6)));
+        }
+        return nars;
+    }
+}
