@@ -15,32 +15,39 @@ public sealed partial class NarCatalog
     private readonly CatalogDatabase _database;
     private readonly TimeProvider _time;
 
-    private NarCatalog(CatalogDatabase database, TimeProvider time, int schemaVersion)
+    /// <summary>Points at the catalog file; nothing is read or written until <see cref="MigrateAsync"/>.</summary>
+    public NarCatalog(string databasePath, TimeProvider timeProvider)
     {
-        _database = database;
-        _time = time;
-        SchemaVersion = schemaVersion;
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _database = new CatalogDatabase(databasePath);
+        _time = timeProvider;
     }
 
     public string DatabasePath => _database.DatabasePath;
 
-    /// <summary>The schema version in force after opening (the latest this build knows).</summary>
-    public int SchemaVersion { get; }
+    /// <summary>The schema version in force after <see cref="MigrateAsync"/> (0 before).</summary>
+    public int SchemaVersion { get; private set; }
 
     /// <summary>Opens (creating if needed) the catalog file and applies every missing schema migration.</summary>
     public static async Task<NarCatalog> OpenAsync(
         string databasePath, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(databasePath);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
+        var catalog = new NarCatalog(databasePath, timeProvider);
+        await catalog.MigrateAsync(cancellationToken);
+        return catalog;
+    }
+
+    /// <summary>Creates the file and its directory if needed, switches to WAL and applies missing migrations.</summary>
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(DatabasePath));
         if (directory is not null)
         {
             Directory.CreateDirectory(directory);
         }
-        var database = new CatalogDatabase(databasePath);
-        var version = await database.MigrateAsync(cancellationToken);
-        return new NarCatalog(database, timeProvider, version);
+        SchemaVersion = await _database.MigrateAsync(cancellationToken);
+        return SchemaVersion;
     }
 
     /// <summary>Reads the schema version stored in the file.</summary>
