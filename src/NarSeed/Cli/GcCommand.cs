@@ -24,14 +24,14 @@ public static class GcCommand
         var flags = new NodeFlags();
         flags.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(flags, parse.GetValue(dryRun), parse, Console.Out, cancellationToken));
+            RunAsync(flags, parse.GetValue(dryRun), parse, cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        NodeFlags flags, bool dryRun, ParseResult parse, TextWriter output, CancellationToken cancellationToken)
+        NodeFlags flags, bool dryRun, ParseResult parse, CancellationToken cancellationToken)
     {
-        if (NodeCommandSupport.Load(flags, parse, Console.Error) is not { } loaded)
+        if (NodeCommandSupport.Load(flags, parse, parse.InvocationConfiguration.Error) is not { } loaded)
         {
             return NodeCommandSupport.InvalidConfigurationExitCode;
         }
@@ -44,7 +44,7 @@ public static class GcCommand
         await provider.GetRequiredService<NarCatalog>().MigrateAsync(cancellationToken);
         var report = await provider.GetRequiredService<GarbageCollector>()
             .CollectAsync(loaded.Options.Gc, dryRun, cancellationToken);
-        Print(report, output);
+        Print(report, parse.InvocationConfiguration.Output);
         return 0;
     }
 

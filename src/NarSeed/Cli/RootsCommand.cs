@@ -20,13 +20,13 @@ public static class RootsCommand
     {
         var paths = new Argument<string[]>("STORE_PATH_OR_FILE") { Arity = ArgumentArity.OneOrMore,
             Description = "Store paths, or files listing store paths one per line" };
-        return Subcommand("add", "Add roots.", paths, async (catalog, values, output, cancellationToken) =>
+        return Subcommand("add", "Add roots.", paths, async (catalog, values, console, cancellationToken) =>
         {
             var storePaths = await RootSpecifications.ExpandAsync(values, cancellationToken);
             foreach (var path in storePaths)
             {
                 var added = await catalog.AddRootAsync(path, RootSource.CommandLine, cancellationToken);
-                await output.WriteLineAsync($"{(added ? "added" : "already a root")}: {path}");
+                await console.Output.WriteLineAsync($"{(added ? "added" : "already a root")}: {path}");
             }
             return 0;
         });
@@ -36,18 +36,18 @@ public static class RootsCommand
     {
         var paths = new Argument<string[]>("STORE_PATH") { Arity = ArgumentArity.OneOrMore };
         return Subcommand("remove", "Remove roots (the GC stops seeding what only they kept).", paths,
-            async (catalog, values, output, cancellationToken) =>
+            async (catalog, values, console, cancellationToken) =>
             {
                 var exitCode = 0;
                 foreach (var path in values)
                 {
                     if (await catalog.RemoveRootAsync(path, cancellationToken))
                     {
-                        await output.WriteLineAsync($"removed: {path}");
+                        await console.Output.WriteLineAsync($"removed: {path}");
                     }
                     else
                     {
-                        await Console.Error.WriteLineAsync($"narseed: not a root: {path}");
+                        await console.Error.WriteLineAsync($"narseed: not a root: {path}");
                         exitCode = 1;
                     }
                 }
@@ -56,18 +56,18 @@ public static class RootsCommand
     }
 
     private static Command List() =>
-        Subcommand("list", "List roots and where they came from.", null, async (catalog, _, output, cancellationToken) =>
+        Subcommand("list", "List roots and where they came from.", null, async (catalog, _, console, cancellationToken) =>
         {
             foreach (var root in await catalog.ListRootsAsync(cancellationToken))
             {
                 var source = root.Source == RootSource.Configuration ? "config" : "cli";
-                await output.WriteLineAsync($"{root.Path}\t{source}");
+                await console.Output.WriteLineAsync($"{root.Path}\t{source}");
             }
             return 0;
         });
 
     private static Command Subcommand(string name, string description, Argument<string[]>? argument,
-        Func<NarCatalog, string[], TextWriter, CancellationToken, Task<int>> action)
+        Func<NarCatalog, string[], InvocationConfiguration, CancellationToken, Task<int>> action)
     {
         var command = new Command(name, description);
         if (argument is not null)
@@ -78,7 +78,8 @@ public static class RootsCommand
         flags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (NodeCommandSupport.Load(flags, parse, Console.Error) is not { } loaded)
+            var console = parse.InvocationConfiguration;
+            if (NodeCommandSupport.Load(flags, parse, console.Error) is not { } loaded)
             {
                 return NodeCommandSupport.InvalidConfigurationExitCode;
             }
@@ -87,11 +88,11 @@ public static class RootsCommand
                 var catalog = await NarCatalog.OpenAsync(Path.Combine(loaded.Options.State, NarCatalog.FileName),
                     TimeProvider.System, cancellationToken);
                 var values = argument is null ? [] : parse.GetValue(argument) ?? [];
-                return await action(catalog, values, Console.Out, cancellationToken);
+                return await action(catalog, values, console, cancellationToken);
             }
             catch (Exception e) when (e is NodeConfigurationException or ArgumentException)
             {
-                await Console.Error.WriteLineAsync($"narseed: {e.Message}");
+                await console.Error.WriteLineAsync($"narseed: {e.Message}");
                 return 1;
             }
         });

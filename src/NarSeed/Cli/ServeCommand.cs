@@ -19,7 +19,8 @@ public static class ServeCommand
 
     private static async Task<int> RunAsync(NodeFlags flags, ParseResult parse, CancellationToken cancellationToken)
     {
-        if (NodeCommandSupport.Load(flags, parse, Console.Error) is not { } loaded)
+        var error = parse.InvocationConfiguration.Error;
+        if (NodeCommandSupport.Load(flags, parse, error) is not { } loaded)
         {
             return NodeCommandSupport.InvalidConfigurationExitCode;
         }
@@ -32,7 +33,7 @@ public static class ServeCommand
                                       or Microsoft.Data.Sqlite.SqliteException)
         {
             // Start-up failures a volunteer can fix (port in use, state directory not writable, a bad root list).
-            await Console.Error.WriteLineAsync($"narseed: cannot start: {e.Message}");
+            await error.WriteLineAsync($"narseed: cannot start: {e.Message}");
             return 1;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
