@@ -23,7 +23,9 @@ public static class DurationText
         };
         if (unit == TimeSpan.Zero)
         {
-            return TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out duration) &&
+            // A bare number is ambiguous (TimeSpan reads "12" as 12 days): the TimeSpan form needs its colons.
+            return text.Contains(':') &&
+                   TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out duration) &&
                    duration >= TimeSpan.Zero;
         }
         if (!double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowDecimalPoint,
