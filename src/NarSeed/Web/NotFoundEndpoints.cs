@@ -12,7 +12,9 @@ public static class NotFoundEndpoints
 {
     public static IEndpointRouteBuilder MapNotFoundFallback(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapFallback(() =>
+        // "{*path}" rather than MapFallback()'s default, whose "nonfile" constraint skips paths with a dot
+        // (x.narinfo, nar/….nar.xz): exactly the ones Nix asks for.
+        endpoints.MapFallback("{*path}", () =>
             TypedResults.Text("Not Found\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound));
         return endpoints;
     }
