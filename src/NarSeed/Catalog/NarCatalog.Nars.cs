@@ -14,14 +14,23 @@ public sealed partial class NarCatalog
     /// <see cref="NarState.Ready"/> nar only after <see cref="NarStore"/> has put the file in place; a
     /// <see cref="NarState.Pending"/> row marks work in progress that start-up recovery removes.
     /// </summary>
-    public async Task<long> AddNarAsync(NarFileRecord nar, CancellationToken cancellationToken)
+    public async Task<long> AddNarAsync(NarFileRecord nar, CancellationToken cancellationToken) =>
+        (await AddNarsAsync([nar], cancellationToken))[0];
+
+    /// <summary>Records many nars in one transaction (all or none); returns their ids in order.</summary>
+    public async Task<IReadOnlyList<long>> AddNarsAsync(
+        IReadOnlyList<NarFileRecord> nars, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(nar);
-        if (nar.State == NarState.Retired)
+        ArgumentNullException.ThrowIfNull(nars);
+        foreach (var nar in nars)
         {
-            throw new ArgumentException("Only the GC retires nars.", nameof(nar));
+            ArgumentNullException.ThrowIfNull(nar);
+            if (nar.State == NarState.Retired)
+            {
+                throw new ArgumentException("Only the GC retires nars.", nameof(nars));
+            }
+            NarStore.ValidateFileName(nar.LocalPath);
         }
-        NarStore.ValidateFileName(nar.LocalPath);
 
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
@@ -36,23 +45,35 @@ public sealed partial class NarCatalog
                 state = excluded.state, stored_at = excluded.stored_at, retired_at = NULL
             RETURNING id;
             """, transaction);
-        upsert.Parameters.AddWithValue("$hash", nar.HashPart);
-        upsert.Parameters.AddWithValue("$url", nar.Url);
-        upsert.Parameters.AddWithValue("$originUrl", nar.OriginUrl);
-        upsert.Parameters.AddWithValue("$compression", nar.Compression);
-        upsert.Parameters.AddWithValue("$fileHash", nar.FileHash);
-        upsert.Parameters.AddWithValue("$fileSize", nar.FileSize);
-        upsert.Parameters.AddWithValue("$localPath", nar.LocalPath);
-        upsert.Parameters.AddWithValue("$state", (int)nar.State);
+        foreach (var name in new[] { "$hash", "$url", "$originUrl", "$compression", "$fileHash", "$fileSize",
+                     "$localPath", "$state" })
+        {
+            upsert.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
         upsert.Parameters.AddWithValue("$now", NowMilliseconds);
-        var id = await upsert.ExecuteScalarAsync(cancellationToken) as long?
-                 ?? throw new InvalidOperationException($"Store path {nar.HashPart} is not in the catalog.");
         await using var counters = Command(connection,
             "INSERT OR IGNORE INTO nar_counters (nar_id) VALUES ($id);", transaction);
-        counters.Parameters.AddWithValue("$id", id);
-        await counters.ExecuteNonQueryAsync(cancellationToken);
+        counters.Parameters.Add("$id", SqliteType.Integer);
+
+        var ids = new List<long>(nars.Count);
+        foreach (var nar in nars)
+        {
+            upsert.Parameters["$hash"].Value = nar.HashPart;
+            upsert.Parameters["$url"].Value = nar.Url;
+            upsert.Parameters["$originUrl"].Value = nar.OriginUrl;
+            upsert.Parameters["$compression"].Value = nar.Compression;
+            upsert.Parameters["$fileHash"].Value = nar.FileHash;
+            upsert.Parameters["$fileSize"].Value = nar.FileSize;
+            upsert.Parameters["$localPath"].Value = nar.LocalPath;
+            upsert.Parameters["$state"].Value = (int)nar.State;
+            var id = await upsert.ExecuteScalarAsync(cancellationToken) as long?
+                     ?? throw new InvalidOperationException($"Store path {nar.HashPart} is not in the catalog.");
+            counters.Parameters["$id"].Value = id;
+            await counters.ExecuteNonQueryAsync(cancellationToken);
+            ids.Add(id);
+        }
         transaction.Commit();
-        return id;
+        return ids;
     }
 
     /// <summary>The nar of the store path with this hash part, or null.</summary>

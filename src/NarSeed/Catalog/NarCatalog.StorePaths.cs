@@ -8,7 +8,34 @@ public sealed partial class NarCatalog
     /// Records a store path (or replaces its narinfo and references) and links references in both directions to
     /// paths already catalogued. Returns the store path's id.
     /// </summary>
-    public async Task<long> AddStorePathAsync(StorePathRecord record, CancellationToken cancellationToken)
+    public async Task<long> AddStorePathAsync(StorePathRecord record, CancellationToken cancellationToken) =>
+        (await AddStorePathsAsync([record], cancellationToken))[0];
+
+    /// <summary>
+    /// Records many store paths in one transaction (the mirror's batches, a benchmark's setup); all or none.
+    /// Returns their ids in order.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> AddStorePathsAsync(
+        IReadOnlyList<StorePathRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        foreach (var record in records)
+        {
+            Validate(record);
+        }
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = BeginWrite(connection);
+        await using var writer = new StorePathWriter(connection, transaction, NowMilliseconds);
+        var ids = new List<long>(records.Count);
+        foreach (var record in records)
+        {
+            ids.Add(await writer.WriteAsync(record, cancellationToken));
+        }
+        transaction.Commit();
+        return ids;
+    }
+
+    private static void Validate(StorePathRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (!StorePathText.TryGetHashPart(record.Path, out var hashPart) || hashPart != record.HashPart)
@@ -23,59 +50,79 @@ public sealed partial class NarCatalog
                 throw new ArgumentException($"Reference '{reference}' is not a store path hash part.", nameof(record));
             }
         }
+    }
 
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var transaction = BeginWrite(connection);
-        long id;
-        await using (var upsert = Command(connection, """
-            INSERT INTO store_paths (hash_part, path, narinfo, nar_hash, nar_size, deriver, origin, added_at)
-            VALUES ($hash, $path, $narinfo, $narHash, $narSize, $deriver, $origin, $now)
-            ON CONFLICT (hash_part) DO UPDATE SET
-                path = excluded.path, narinfo = excluded.narinfo, nar_hash = excluded.nar_hash,
-                nar_size = excluded.nar_size, deriver = excluded.deriver, origin = excluded.origin
-            RETURNING id;
-            """, transaction))
+    /// <summary>The prepared statements that record one store path, reused across a batch.</summary>
+    private sealed class StorePathWriter : IAsyncDisposable
+    {
+        private readonly SqliteCommand _upsert;
+        private readonly SqliteCommand _clear;
+        private readonly SqliteCommand _insert;
+        private readonly SqliteCommand _link;
+
+        public StorePathWriter(SqliteConnection connection, SqliteTransaction transaction, long now)
         {
-            upsert.Parameters.AddWithValue("$hash", record.HashPart);
-            upsert.Parameters.AddWithValue("$path", record.Path);
-            upsert.Parameters.AddWithValue("$narinfo", record.NarInfo.ToArray());
-            upsert.Parameters.AddWithValue("$narHash", record.NarHash);
-            upsert.Parameters.AddWithValue("$narSize", record.NarSize);
-            upsert.Parameters.AddWithValue("$deriver", (object?)record.Deriver ?? DBNull.Value);
-            upsert.Parameters.AddWithValue("$origin", record.Origin);
-            upsert.Parameters.AddWithValue("$now", NowMilliseconds);
-            id = (long)(await upsert.ExecuteScalarAsync(cancellationToken))!;
+            _upsert = Command(connection, """
+                INSERT INTO store_paths (hash_part, path, narinfo, nar_hash, nar_size, deriver, origin, added_at)
+                VALUES ($hash, $path, $narinfo, $narHash, $narSize, $deriver, $origin, $now)
+                ON CONFLICT (hash_part) DO UPDATE SET
+                    path = excluded.path, narinfo = excluded.narinfo, nar_hash = excluded.nar_hash,
+                    nar_size = excluded.nar_size, deriver = excluded.deriver, origin = excluded.origin
+                RETURNING id;
+                """, transaction);
+            foreach (var name in new[] { "$hash", "$path", "$narinfo", "$narHash", "$narSize", "$deriver", "$origin" })
+            {
+                _upsert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+            _upsert.Parameters.AddWithValue("$now", now);
+            _clear = Command(connection, "DELETE FROM refs WHERE referrer_id = $id;", transaction);
+            _clear.Parameters.Add("$id", SqliteType.Integer);
+            _insert = Command(connection, """
+                INSERT OR IGNORE INTO refs (referrer_id, reference_hash, reference_id)
+                VALUES ($id, $ref, (SELECT id FROM store_paths WHERE hash_part = $ref));
+                """, transaction);
+            _insert.Parameters.Add("$id", SqliteType.Integer);
+            _insert.Parameters.Add("$ref", SqliteType.Text);
+            // Paths recorded earlier that refer to this one can now reach it.
+            _link = Command(connection,
+                "UPDATE refs SET reference_id = $id WHERE reference_hash = $hash AND reference_id IS NOT $id;",
+                transaction);
+            _link.Parameters.Add("$id", SqliteType.Integer);
+            _link.Parameters.Add("$hash", SqliteType.Text);
         }
 
-        await using (var clear = Command(connection, "DELETE FROM refs WHERE referrer_id = $id;", transaction))
+        public async Task<long> WriteAsync(StorePathRecord record, CancellationToken cancellationToken)
         {
-            clear.Parameters.AddWithValue("$id", id);
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var insert = Command(connection, """
-            INSERT OR IGNORE INTO refs (referrer_id, reference_hash, reference_id)
-            VALUES ($id, $ref, (SELECT id FROM store_paths WHERE hash_part = $ref));
-            """, transaction))
-        {
-            insert.Parameters.AddWithValue("$id", id);
-            var reference = insert.Parameters.Add("$ref", SqliteType.Text);
+            _upsert.Parameters["$hash"].Value = record.HashPart;
+            _upsert.Parameters["$path"].Value = record.Path;
+            _upsert.Parameters["$narinfo"].Value = record.NarInfo.ToArray();
+            _upsert.Parameters["$narHash"].Value = record.NarHash;
+            _upsert.Parameters["$narSize"].Value = record.NarSize;
+            _upsert.Parameters["$deriver"].Value = (object?)record.Deriver ?? DBNull.Value;
+            _upsert.Parameters["$origin"].Value = record.Origin;
+            var id = (long)(await _upsert.ExecuteScalarAsync(cancellationToken))!;
+
+            _clear.Parameters["$id"].Value = id;
+            await _clear.ExecuteNonQueryAsync(cancellationToken);
+            _insert.Parameters["$id"].Value = id;
             foreach (var hash in record.References)
             {
-                reference.Value = hash;
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                _insert.Parameters["$ref"].Value = hash;
+                await _insert.ExecuteNonQueryAsync(cancellationToken);
             }
+            _link.Parameters["$id"].Value = id;
+            _link.Parameters["$hash"].Value = record.HashPart;
+            await _link.ExecuteNonQueryAsync(cancellationToken);
+            return id;
         }
-        // Paths recorded earlier that refer to this one can now reach it.
-        await using (var link = Command(connection,
-            "UPDATE refs SET reference_id = $id WHERE reference_hash = $hash AND reference_id IS NOT $id;",
-            transaction))
+
+        public async ValueTask DisposeAsync()
         {
-            link.Parameters.AddWithValue("$id", id);
-            link.Parameters.AddWithValue("$hash", record.HashPart);
-            await link.ExecuteNonQueryAsync(cancellationToken);
+            await _upsert.DisposeAsync();
+            await _clear.DisposeAsync();
+            await _insert.DisposeAsync();
+            await _link.DisposeAsync();
         }
-        transaction.Commit();
-        return id;
     }
 
     /// <summary>The store path with this hash part, or null when the catalog does not hold it.</summary>

@@ -185,4 +185,19 @@ public class NarCatalogTests
         var bad = () => catalog.AddRootAsync("/tmp/whatever", RootSource.CommandLine, None);
         await bad.Should().ThrowAsync<ArgumentException>();
     }
+
+    [Fact]
+    public async Task A_batch_is_all_or_nothing()
+    {
+        using var dir = new TempDirectory();
+        var catalog = await OpenAsync(dir.Path);
+        var ids = await catalog.AddStorePathsAsync([Path(1, 2), Path(2)], None);
+        ids.Should().HaveCount(2).And.OnlyHaveUniqueItems();
+
+        var add = () => catalog.AddNarsAsync([Nar(1), Nar(3)], None); // 3 is not catalogued
+
+        await add.Should().ThrowAsync<InvalidOperationException>();
+        (await catalog.FindNarAsync(Hash(1), None)).Should().BeNull("the failed batch rolled back");
+        (await catalog.FindReferrersAsync(Hash(2), None)).Should().Equal(Hash(1));
+    }
 }
