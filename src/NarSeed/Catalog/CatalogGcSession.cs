@@ -92,9 +92,11 @@ public sealed class CatalogGcSession : IAsyncDisposable
     /// </summary>
     public async Task DeleteAsync(IEnumerable<CatalogNar> nars, CancellationToken cancellationToken)
     {
+        // NOT EXISTS, not NOT IN: NOT IN (SELECT …) would copy the whole live set into a temporary index on every
+        // execution, once per deleted path.
         await using var delete = Command("""
             DELETE FROM store_paths WHERE hash_part = $hash
-                AND id NOT IN (SELECT id FROM temp.gc_live);
+                AND NOT EXISTS (SELECT 1 FROM temp.gc_live l WHERE l.id = store_paths.id);
             UPDATE refs SET reference_id = NULL WHERE reference_hash = $hash;
             """);
         var hash = delete.Parameters.Add("$hash", SqliteType.Text);
