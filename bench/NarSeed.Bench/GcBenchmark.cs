@@ -24,21 +24,25 @@ public sealed class GcBenchmark : IBenchmark
 
     public string Name => "gc";
 
-    public string Description => "GC pass over a synthetic catalog: gc [PATHS=1000000]";
+    public string Description =>
+        "GC passes over a synthetic catalog: gc [PATHS=1000000] [DIR: keep the catalog there; reuse it if present]";
 
     public async Task<int> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var paths = arguments.Count > 0 ? int.Parse(arguments[0], CultureInfo.InvariantCulture) : 1_000_000;
-        using var dir = new TempDirectory("narseed-bench-gc-");
-        var catalog = await NarCatalog.OpenAsync(Path.Combine(dir.Path, NarCatalog.FileName), TimeProvider.System,
+        using var temporary = new TempDirectory("narseed-bench-gc-");
+        var directory = arguments.Count > 1 ? Path.GetFullPath(arguments[1]) : temporary.Path;
+        var reuse = File.Exists(Path.Combine(directory, NarCatalog.FileName));
+        var catalog = await NarCatalog.OpenAsync(Path.Combine(directory, NarCatalog.FileName), TimeProvider.System,
             cancellationToken);
         var setup = Stopwatch.StartNew();
-        var (references, roots) = await PopulateAsync(catalog, paths, cancellationToken);
-        Console.WriteLine($"setup: {paths:N0} paths, {references:N0} references, {paths:N0} nars, {roots:N0} roots " +
-                          $"in {setup.Elapsed.TotalSeconds:F1} s; catalog {new FileInfo(catalog.DatabasePath).Length / 1e6:F0} MB " +
-                          $"+ WAL");
+        var (references, roots) = reuse ? (0L, 0) : await PopulateAsync(catalog, paths, cancellationToken);
+        Console.WriteLine(reuse
+            ? $"setup: reusing the catalog in {directory}"
+            : $"setup: {paths:N0} paths, {references:N0} references, {paths:N0} nars, {roots:N0} roots in " +
+              $"{setup.Elapsed.TotalSeconds:F1} s; catalog {new FileInfo(catalog.DatabasePath).Length / 1e6:F0} MB + WAL");
 
-        var gc = new GarbageCollector(catalog, new NarStore(dir.Path), [], TimeProvider.System,
+        var gc = new GarbageCollector(catalog, new NarStore(directory), [], TimeProvider.System,
             NullLogger<GarbageCollector>.Instance);
         var keep = new GcOptions { Grace = GcOptions.DefaultGrace };
         await Measure("first pass (closure, retire unrooted)", () => gc.CollectAsync(keep, false, cancellationToken));

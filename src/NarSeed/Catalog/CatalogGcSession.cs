@@ -92,23 +92,29 @@ public sealed class CatalogGcSession : IAsyncDisposable
     /// </summary>
     public async Task DeleteAsync(IEnumerable<CatalogNar> nars, CancellationToken cancellationToken)
     {
-        // NOT EXISTS, not NOT IN: NOT IN (SELECT …) would copy the whole live set into a temporary index on every
-        // execution, once per deleted path.
-        await using var delete = Command("""
-            DELETE FROM store_paths WHERE hash_part = $hash
-                AND NOT EXISTS (SELECT 1 FROM temp.gc_live l WHERE l.id = store_paths.id);
-            UPDATE refs SET reference_id = NULL WHERE reference_hash = $hash;
-            """);
-        var hash = delete.Parameters.Add("$hash", SqliteType.Text);
-        foreach (var nar in nars)
+        await using (var collect = Command("INSERT OR IGNORE INTO temp.gc_doomed (hash) VALUES ($hash);"))
         {
-            if (nar.State == NarState.Ready)
+            var hash = collect.Parameters.Add("$hash", SqliteType.Text);
+            foreach (var nar in nars)
             {
-                throw new InvalidOperationException($"Nar {nar.HashPart} is ready; only retired nars are deleted.");
+                if (nar.State == NarState.Ready)
+                {
+                    throw new InvalidOperationException($"Nar {nar.HashPart} is ready; only retired nars are deleted.");
+                }
+                hash.Value = nar.HashPart;
+                await collect.ExecuteNonQueryAsync(cancellationToken);
             }
-            hash.Value = nar.HashPart;
-            await delete.ExecuteNonQueryAsync(cancellationToken);
         }
+        // Set-based: one statement per table rather than two per path. The live check guards against a caller
+        // passing a nar that is back in a closure.
+        await using var delete = Command("""
+            DELETE FROM store_paths WHERE hash_part IN (SELECT hash FROM temp.gc_doomed)
+                AND NOT EXISTS (SELECT 1 FROM temp.gc_live l WHERE l.id = store_paths.id);
+            UPDATE refs SET reference_id = NULL
+                WHERE reference_hash IN (SELECT hash FROM temp.gc_doomed) AND reference_id IS NOT NULL;
+            DELETE FROM temp.gc_doomed;
+            """);
+        await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public void Commit() => _transaction.Commit();

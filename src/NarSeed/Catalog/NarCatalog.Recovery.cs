@@ -50,7 +50,9 @@ public sealed partial class NarCatalog
             await using (var setup = Command(connection, """
                 PRAGMA temp_store = MEMORY;
                 CREATE TEMP TABLE IF NOT EXISTS gc_live (id INTEGER PRIMARY KEY);
+                CREATE TEMP TABLE IF NOT EXISTS gc_doomed (hash TEXT PRIMARY KEY) WITHOUT ROWID;
                 DELETE FROM temp.gc_live;
+                DELETE FROM temp.gc_doomed;
                 """))
             {
                 await setup.ExecuteNonQueryAsync(cancellationToken);
