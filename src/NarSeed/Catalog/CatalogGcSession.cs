@@ -27,12 +27,94 @@ public sealed class CatalogGcSession : IAsyncDisposable
     /// <summary>The time of this pass: newly retired nars are stamped with it.</summary>
     public DateTimeOffset Now => DateTimeOffset.FromUnixTimeMilliseconds(_now);
 
-    /// <summary>Marks the closure of every root (roots, and everything reachable over references); returns its size.</summary>
+    /// <summary>
+    /// Marks the closure of every root (roots, and everything reachable over references); returns its size.
+    /// The references are read in one ordered scan of the compact <c>refs_closure</c> index and walked in memory:
+    /// on a million paths and five million references that takes a fraction of the time SQLite's recursive CTE
+    /// (<see cref="MarkLiveWithRecursiveQueryAsync"/>, kept as the reference the tests compare against) needs for
+    /// its de-duplicating queue (bench: gc).
+    /// </summary>
     public async Task<long> MarkLiveAsync(CancellationToken cancellationToken)
+    {
+        long maxId;
+        await using (var max = Command("SELECT coalesce(max(id), 0) FROM store_paths;"))
+        {
+            maxId = (long)(await max.ExecuteScalarAsync(cancellationToken))!;
+        }
+        if (maxId >= MaxInMemoryId)
+        {
+            return await MarkLiveWithRecursiveQueryAsync(cancellationToken);
+        }
+        var size = (int)maxId + 1;
+
+        // Adjacency in compressed-sparse-row form: the targets of path p are targets[offsets[p]..offsets[p + 1]].
+        var offsets = new int[size + 1];
+        var targets = new List<int>();
+        await using (var edges = Command("""
+            SELECT referrer_id, reference_id FROM refs INDEXED BY refs_closure
+            WHERE reference_id IS NOT NULL ORDER BY referrer_id;
+            """))
+        await using (var reader = await edges.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var referrer = reader.GetInt64(0);
+                var reference = reader.GetInt64(1);
+                if (referrer < size && reference < size)
+                {
+                    offsets[referrer + 1]++;
+                    targets.Add((int)reference);
+                }
+            }
+        }
+        for (var i = 1; i <= size; i++)
+        {
+            offsets[i] += offsets[i - 1];
+        }
+
+        var live = new bool[size];
+        var pending = new Stack<int>();
+        await using (var roots = Command(
+            "SELECT s.id FROM roots r JOIN store_paths s ON s.hash_part = r.hash_part;"))
+        await using (var reader = await roots.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var root = (int)reader.GetInt64(0);
+                if (!live[root])
+                {
+                    live[root] = true;
+                    pending.Push(root);
+                }
+            }
+        }
+        var targetSpan = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(targets);
+        while (pending.TryPop(out var path))
+        {
+            foreach (var reference in targetSpan[offsets[path]..offsets[path + 1]])
+            {
+                if (!live[reference])
+                {
+                    live[reference] = true;
+                    pending.Push(reference);
+                }
+            }
+        }
+        await using (var clear = Command("DELETE FROM temp.gc_live;"))
+        {
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return await StoreLiveSetAsync(live, cancellationToken);
+    }
+
+    /// <summary>The closure as one recursive query: the reference implementation, and the fallback for ids too large
+    /// to index an array.</summary>
+    internal async Task<long> MarkLiveWithRecursiveQueryAsync(CancellationToken cancellationToken)
     {
         // UNION (not UNION ALL) makes the recursion stop at paths already seen, so shared paths and cycles
         // (self-references) are walked once.
         await using var command = Command("""
+            DELETE FROM temp.gc_live;
             INSERT INTO temp.gc_live (id)
             WITH RECURSIVE closure(id) AS (
                 SELECT s.id FROM roots r JOIN store_paths s ON s.hash_part = r.hash_part
@@ -42,7 +124,59 @@ public sealed class CatalogGcSession : IAsyncDisposable
             )
             SELECT id FROM closure;
             """);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var count = Command("SELECT count(*) FROM temp.gc_live;");
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The ids marked live (for tests that compare the two marking methods).</summary>
+    internal async Task<IReadOnlyList<long>> ReadLiveSetAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT id FROM temp.gc_live ORDER BY id;");
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+        return ids;
+    }
+
+    /// <summary>Ids up to this index an in-memory array in <see cref="MarkLiveAsync"/> (a bool and an int each).</summary>
+    private const long MaxInMemoryId = 1L << 28;
+
+    /// <summary>Ids per statement when the live set is written: a JSON array that json_each unpacks in SQLite.</summary>
+    private const int LiveIdsPerStatement = 100_000;
+
+    private async Task<long> StoreLiveSetAsync(bool[] live, CancellationToken cancellationToken)
+    {
+        await using var insert = Command("INSERT INTO temp.gc_live (id) SELECT value FROM json_each($ids);");
+        var ids = insert.Parameters.Add("$ids", SqliteType.Text);
+        var json = new System.Text.StringBuilder();
+        long count = 0;
+        var inBatch = 0;
+        for (var id = 0; id < live.Length; id++)
+        {
+            if (!live[id])
+            {
+                continue;
+            }
+            json.Append(inBatch == 0 ? '[' : ',').Append(id);
+            count++;
+            if (++inBatch == LiveIdsPerStatement)
+            {
+                ids.Value = json.Append(']').ToString();
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+                json.Clear();
+                inBatch = 0;
+            }
+        }
+        if (inBatch > 0)
+        {
+            ids.Value = json.Append(']').ToString();
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return count;
     }
 
     /// <summary>Retires every ready nar outside the closure (stamped with <see cref="Now"/>); returns them.</summary>

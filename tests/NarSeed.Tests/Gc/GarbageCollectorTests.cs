@@ -171,4 +171,29 @@ public sealed class GarbageCollectorTests : IDisposable
         report.Retired.Select(n => n.HashPart).Should().BeEquivalentTo([Hash(9), Hash(10)]);
         report.LivePaths.Should().Be(3);
     }
+
+    [Fact]
+    public async Task The_in_memory_closure_walk_marks_exactly_what_the_recursive_query_marks()
+    {
+        _catalog = await OpenAsync(_dir.Path, _time);
+        var random = new Random(42);
+        // A random graph with forward and backward references, cycles, self-references, dangling references and
+        // references to paths recorded later.
+        var records = Enumerable.Range(0, 400).Select(i => Path(i, Enumerable.Range(0, random.Next(6))
+            .Select(_ => random.Next(500)).Distinct().ToArray())).ToList();
+        await _catalog.AddStorePathsAsync(records, None);
+        foreach (var root in Enumerable.Range(0, 12).Select(_ => random.Next(400)))
+        {
+            await _catalog.AddRootAsync(StorePath(root), RootSource.CommandLine, None);
+        }
+
+        await using var session = await _catalog.BeginGcAsync(None);
+        var walked = await session.MarkLiveAsync(None);
+        var walkedIds = await session.ReadLiveSetAsync(None);
+        var queried = await session.MarkLiveWithRecursiveQueryAsync(None);
+        var queriedIds = await session.ReadLiveSetAsync(None);
+
+        walked.Should().Be(queried).And.BeGreaterThan(12).And.BeLessThan(400);
+        walkedIds.Should().Equal(queriedIds);
+    }
 }
