@@ -23,15 +23,16 @@ internal static class CatalogMigrations
         -- One row per (referrer, referenced hash part). The reference may not be catalogued yet (the mirror records a
         -- path before all of its references); reference_id is filled in when it is, so the GC closure walks integers.
         -- A rowid table, not WITHOUT ROWID: its secondary indices then carry an 8-byte rowid instead of the 32-byte
-        -- hash, and refs_closure stays small enough for the closure walk to read quickly.
+        -- hash, and refs_closure stays small enough for the closure walk to read quickly. refs_closure also serves
+        -- lookups by referrer (and the cascade); the catalog writes a referrer's references as a de-duplicated set,
+        -- so no third index enforces uniqueness (each index costs a GC deleting a million references seconds).
         CREATE TABLE refs (
             referrer_id    INTEGER NOT NULL REFERENCES store_paths(id) ON DELETE CASCADE,
             reference_hash TEXT    NOT NULL,
             reference_id   INTEGER
         );
-        CREATE UNIQUE INDEX refs_by_referrer ON refs(referrer_id, reference_hash);
-        CREATE INDEX refs_by_reference ON refs(reference_hash);
         CREATE INDEX refs_closure ON refs(referrer_id, reference_id);
+        CREATE INDEX refs_by_reference ON refs(reference_hash);
 
         -- state: 0 pending (not final: removed by start-up recovery), 1 ready (seeded and served),
         -- 2 retired (outside every root's closure: not seeded, deleted after the grace period).

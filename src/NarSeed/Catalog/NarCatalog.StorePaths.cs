@@ -78,7 +78,7 @@ public sealed partial class NarCatalog
             _clear = Command(connection, "DELETE FROM refs WHERE referrer_id = $id;", transaction);
             _clear.Parameters.Add("$id", SqliteType.Integer);
             _insert = Command(connection, """
-                INSERT OR IGNORE INTO refs (referrer_id, reference_hash, reference_id)
+                INSERT INTO refs (referrer_id, reference_hash, reference_id)
                 VALUES ($id, $ref, (SELECT id FROM store_paths WHERE hash_part = $ref));
                 """, transaction);
             _insert.Parameters.Add("$id", SqliteType.Integer);
@@ -105,7 +105,7 @@ public sealed partial class NarCatalog
             _clear.Parameters["$id"].Value = id;
             await _clear.ExecuteNonQueryAsync(cancellationToken);
             _insert.Parameters["$id"].Value = id;
-            foreach (var hash in record.References)
+            foreach (var hash in record.References.Distinct(StringComparer.Ordinal))
             {
                 _insert.Parameters["$ref"].Value = hash;
                 await _insert.ExecuteNonQueryAsync(cancellationToken);
@@ -147,7 +147,7 @@ public sealed partial class NarCatalog
                 reader.GetString(6), []);
         }
         await using var references = Command(connection,
-            "SELECT reference_hash FROM refs WHERE referrer_id = $id ORDER BY reference_hash;");
+            "SELECT DISTINCT reference_hash FROM refs WHERE referrer_id = $id ORDER BY reference_hash;");
         references.Parameters.AddWithValue("$id", id);
         return record with
         {

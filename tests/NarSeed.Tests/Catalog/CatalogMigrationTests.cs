@@ -20,7 +20,7 @@ public class CatalogMigrationTests
         tables.Should().Contain(["schema_version", "store_paths", "refs", "nar_files", "torrents", "roots",
             "nar_counters"]);
         var indices = Strings(connection, "SELECT name FROM sqlite_master WHERE type = 'index';");
-        indices.Should().Contain(["refs_by_referrer", "refs_by_reference", "refs_closure", "nar_files_by_url", "roots_by_hash"]);
+        indices.Should().Contain(["refs_by_reference", "refs_closure", "nar_files_by_url", "roots_by_hash"]);
     }
 
     [Fact]

@@ -27,6 +27,8 @@ public class NarCatalogTests
         found.Deriver.Should().Be(record.Deriver);
         found.Origin.Should().Be("https://cache.example");
         found.References.Should().BeEquivalentTo([Hash(1), Hash(2), Hash(3)]);
+        await catalog.AddStorePathAsync(Path(4, 2, 2, 2), None);
+        (await catalog.FindStorePathAsync(Hash(4), None))!.References.Should().Equal(Hash(2));
         (await catalog.FindStorePathAsync(Hash(99), None)).Should().BeNull();
     }
 
