@@ -200,11 +200,14 @@ public sealed class CatalogGcSession : IAsyncDisposable
         return nars.Select(n => n with { State = NarState.Ready }).ToList();
     }
 
-    /// <summary>Retired nars whose retirement is at or before <paramref name="cutoff"/>.</summary>
+    /// <summary>Retired nars whose retirement is at or before <paramref name="cutoff"/>, longest retired first, at most
+    /// <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<CatalogNar>> ListRetiredAtOrBeforeAsync(
-        DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        ListAsync($"{NarSelect} WHERE n.state = 2 AND n.retired_at <= {cutoff.ToUnixTimeMilliseconds()} ORDER BY n.id;",
-            cancellationToken);
+        DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        ListAsync($"""
+            {NarSelect} WHERE n.state = 2 AND n.retired_at <= {cutoff.ToUnixTimeMilliseconds()}
+            ORDER BY n.retired_at, n.id LIMIT {limit};
+            """, cancellationToken);
 
     /// <summary>Retired nars, least requested first (then least recently requested, then oldest): eviction order.</summary>
     public Task<IReadOnlyList<CatalogNar>> ListEvictionOrderAsync(CancellationToken cancellationToken) =>

@@ -61,6 +61,11 @@ public static class GcCommand
             $"{(report.DryRun ? "dry run: " : "")}{report.LivePaths} paths in the roots' closures; " +
             $"{report.Retired.Count} nars {stop}, {report.Deleted.Count()} {(report.DryRun ? "would be " : "")}deleted, " +
             $"{NodeCommandSupport.FormatBytes(report.BytesFreed)} {(report.DryRun ? "would be " : "")}freed");
+        if (report.DeletionLimitReached)
+        {
+            output.WriteLine($"note: one pass deletes at most {GarbageCollector.DefaultMaxDeletionsPerPass} nars; " +
+                             "more are due, run gc again (a running node's next pass continues)");
+        }
         if (report.OverQuotaWithRootedNarsOnly)
         {
             output.WriteLine($"warning: rooted nars alone take {NodeCommandSupport.FormatBytes(report.StoredBytesAfter)}," +

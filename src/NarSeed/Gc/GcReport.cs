@@ -2,7 +2,10 @@ using NarSeed.Catalog;
 
 namespace NarSeed.Gc;
 
-/// <summary>What one GC pass did (or, for a dry run, would do).</summary>
+/// <summary>
+/// What one GC pass did (or, for a dry run, would do). <see cref="DeletionLimitReached"/>: the pass deleted as many
+/// nars as one pass may, and more are due; the next pass continues.
+/// </summary>
 public sealed record GcReport(
     bool DryRun,
     long LivePaths,
@@ -12,6 +15,7 @@ public sealed record GcReport(
     IReadOnlyList<CatalogNar> Evicted,
     long StoredBytesBefore,
     long? DiskQuota,
+    bool DeletionLimitReached,
     TimeSpan Duration)
 {
     /// <summary>Every nar whose file and rows go: expired after the grace period, and evicted for the quota.</summary>
@@ -22,5 +26,6 @@ public sealed record GcReport(
     public long StoredBytesAfter => StoredBytesBefore - BytesFreed;
 
     /// <summary>True when the rooted nars alone exceed the quota: nothing more may be evicted.</summary>
-    public bool OverQuotaWithRootedNarsOnly => DiskQuota is { } quota && StoredBytesAfter > quota;
+    public bool OverQuotaWithRootedNarsOnly =>
+        DiskQuota is { } quota && StoredBytesAfter > quota && !DeletionLimitReached;
 }

@@ -196,4 +196,28 @@ public sealed class GarbageCollectorTests : IDisposable
         walked.Should().Be(queried).And.BeGreaterThan(12).And.BeLessThan(400);
         walkedIds.Should().Equal(queriedIds);
     }
+
+    [Fact]
+    public async Task One_pass_deletes_at_most_its_limit_longest_retired_first_and_the_next_continues()
+    {
+        await SetUpAsync();
+        await _gc.CollectAsync(Options(), false, None);          // 6 retired
+        _time.Advance(TimeSpan.FromDays(1));
+        await _catalog.RemoveRootAsync(StorePath(4), None);
+        await _gc.CollectAsync(Options(), false, None);          // 4 and 5 retired a day later
+        _time.Advance(TimeSpan.FromDays(31));
+        var limited = new GarbageCollector(_catalog, _store, [], _time, NullLogger<GarbageCollector>.Instance)
+        {
+            MaxDeletionsPerPass = 2,
+        };
+
+        var first = await limited.CollectAsync(Options(), false, None);
+        var second = await limited.CollectAsync(Options(), false, None);
+
+        first.Expired.Select(n => n.HashPart).Should().HaveCount(2).And.StartWith(Hash(6));
+        first.DeletionLimitReached.Should().BeTrue();
+        second.Expired.Should().HaveCount(1);
+        second.DeletionLimitReached.Should().BeFalse();
+        _store.ListFiles().Should().BeEquivalentTo(["file1.nar.xz", "file2.nar.xz", "file3.nar.xz"]);
+    }
 }
