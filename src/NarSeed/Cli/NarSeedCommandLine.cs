@@ -12,6 +12,9 @@ public static class NarSeedCommandLine
         root.Subcommands.Add(TorrentCommand.Create());
         root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(NarInfoCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(RootsCommand.Create());
+        root.Subcommands.Add(GcCommand.Create());
         return root;
     }
 }
