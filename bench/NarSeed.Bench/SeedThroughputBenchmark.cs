@@ -165,9 +165,11 @@ public sealed class SeedThroughputBenchmark : IBenchmark
         atp.flags |= lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd | lt.torrent_flags.disable_pex
         atp.flags &= ~lt.torrent_flags.auto_managed
         if mode == "seed":
-            atp.flags |= lt.torrent_flags.seed_mode
+            # A full check first (not seed_mode, which would hash every piece while serving it): then it only seeds.
             h = s.add_torrent(atp)
             h.resume()
+            while not h.status().is_seeding:
+                time.sleep(0.05)
             print("SEEDING %d" % s.listen_port(), flush=True)
             sys.stdin.read()
             sys.exit(0)

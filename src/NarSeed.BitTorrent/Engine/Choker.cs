@@ -56,8 +56,10 @@ internal sealed class Choker
             var uploaded = peer.TakeUploadedSinceRechoke();
             if (peer.IsInterested) candidates.Add((peer, uploaded));
         }
-        // Fastest downloaders first; ties keep a random order so idle peers get their turn.
-        candidates.Sort((a, b) => b.Rate.CompareTo(a.Rate));
+        // Fastest downloaders first; shuffled before sorting so that among equals (e.g. all idle) each gets a turn.
+        var shuffled = candidates.ToArray();
+        Random.Shared.Shuffle(shuffled);
+        candidates = [.. shuffled.OrderByDescending(c => c.Rate)];
         var next = new HashSet<PeerConnection>();
         foreach (var (peer, _) in candidates.Take(_slots)) next.Add(peer);
 

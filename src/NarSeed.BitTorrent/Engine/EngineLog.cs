@@ -41,6 +41,9 @@ internal static partial class EngineLog
     [LoggerMessage(11, LogLevel.Warning, "Accepting connections on {EndPoint} failed")]
     public static partial void AcceptFailed(ILogger logger, EndPoint? endPoint, Exception exception);
 
+    [LoggerMessage(13, LogLevel.Debug, "Closed {Remote} at once: not a plaintext BitTorrent handshake (libtorrent retries in plaintext)")]
+    public static partial void NotPlaintext(ILogger logger, IPEndPoint remote);
+
     [LoggerMessage(12, LogLevel.Error, "The engine heartbeat failed")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception);
 }

@@ -59,10 +59,14 @@ internal sealed partial class PeerConnection
         var count = 0;
         var dataBytes = 0;
         var next = start;
+        // Under a rate limit a batch is at most an eighth of a second of traffic, so peers sharing the limit take
+        // turns in small steps and none waits long without reading its socket.
+        var rate = _engine.RateLimiter.BytesPerSecond;
+        var maxBatch = rate == 0 ? MaxBatchBytes : (int)Math.Clamp(rate / 8, WireLimits.BlockSize, MaxBatchBytes);
         foreach (var request in _requests)
         {
             var offset = (long)request.Index * torrent.PieceLength + request.Begin;
-            if (offset != next || dataBytes + request.Length > MaxBatchBytes || count == _blockBuffers.Capacity) break;
+            if (count > 0 && (offset != next || dataBytes + request.Length > maxBatch || count == _blockBuffers.Capacity)) break;
             next += request.Length;
             dataBytes += (int)request.Length;
             count++;

@@ -75,7 +75,9 @@ internal sealed partial class PeerConnection
         catch (WireProtocolException e)
         {
             _engine.CountViolation(e.Reason);
-            EngineLog.PeerBroke(_log, Remote, e.Reason, e.Message);
+            // Every libtorrent peer opens with an encrypted attempt; that is routine, not worth an information line.
+            if (e.Reason == WireProtocolErrorReason.NotBitTorrentHandshake) EngineLog.NotPlaintext(_log, Remote);
+            else EngineLog.PeerBroke(_log, Remote, e.Reason, e.Message);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException
                                       or InvalidOperationException)

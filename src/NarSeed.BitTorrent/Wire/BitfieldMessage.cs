@@ -20,6 +20,15 @@ public static class BitfieldMessage
         return true;
     }
 
+    /// <summary>Writes a bitfield whose bytes the caller built (spare bits must be zero).</summary>
+    public static void Write(IBufferWriter<byte> writer, ReadOnlySpan<byte> bits)
+    {
+        var span = writer.GetSpan(5 + bits.Length);
+        WireFrame.WriteHeader(span, 1 + bits.Length, MessageId.Bitfield);
+        bits.CopyTo(span[5..]);
+        writer.Advance(5 + bits.Length);
+    }
+
     /// <summary>Writes the bitfield of a peer that has every one of <paramref name="pieceCount"/> pieces.</summary>
     public static void WriteComplete(IBufferWriter<byte> writer, int pieceCount)
     {

@@ -189,6 +189,41 @@ public class SeedEngineProtocolTests
         (await first.ReadMessageAsync(Wait)).Id.Should().Be(MessageId.Extended, "the first peer is unaffected");
     }
 
+    [Fact]
+    public async Task The_total_connection_limit_closes_connections_beyond_it_at_accept()
+    {
+        await using var bed = await EngineTestBed.StartAsync(o => o.MaxConnections = 1);
+        var (info, _, _) = await bed.AddAsync(50_000, 16384);
+        await using var first = await FakePeer.ConnectAsync(bed.Engine.Port);
+        await first.HandshakeAsync(info.InfoHashV2);
+        try
+        {
+            // The reset can even overtake the client's view of its own connect on loopback.
+            await using var second = await FakePeer.ConnectAsync(bed.Engine.Port);
+            (await second.IsClosedWithinAsync(Wait)).Should().BeTrue();
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionReset)
+        {
+        }
+        bed.Engine.ConnectionCount.Should().Be(1);
+        (await first.ReadMessageAsync(Wait)).Id.Should().Be(MessageId.Extended, "the first peer is unaffected");
+    }
+
+    [Fact]
+    public async Task Unregistering_closes_the_torrents_peers_and_refuses_new_ones()
+    {
+        await using var bed = await EngineTestBed.StartAsync();
+        var (info, _, torrent) = await bed.AddAsync(50_000, 16384);
+        await using var peer = await FakePeer.ConnectAsync(bed.Engine.Port);
+        await peer.HandshakeAsync(info.InfoHashV2);
+        bed.Engine.Unregister(torrent).Should().BeTrue();
+        (await peer.IsClosedWithinAsync(Wait)).Should().BeTrue();
+        bed.Engine.TorrentCount.Should().Be(0);
+        await using var late = await FakePeer.ConnectAsync(bed.Engine.Port);
+        var act = () => late.HandshakeAsync(info.InfoHashV2);
+        await act.Should().ThrowAsync<IOException>();
+    }
+
     private static byte[] Bytes(Action<IBufferWriter<byte>> write)
     {
         var writer = new ArrayBufferWriter<byte>();

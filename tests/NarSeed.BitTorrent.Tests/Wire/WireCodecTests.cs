@@ -97,6 +97,9 @@ public class WireCodecTests
         var reader = Reader(bytes);
         BitfieldMessage.TryRead(ref reader, 10, out var bits).Should().BeTrue();
         bits.ToArray().Should().Equal(0xFF, 0xC0);
+        Bytes(w => BitfieldMessage.Write(w, [0xFF, 0xC0])).Should().Equal(bytes);
+        var act = () => { var r = Reader(bytes); return BitfieldMessage.TryRead(ref r, 17, out _); };
+        act.Should().Throw<WireProtocolException>("a bitfield must have exactly ceil(pieces/8) bytes");
     }
 
     [Fact]
