@@ -11,6 +11,7 @@ public static class TorrentCommand
         torrent.Subcommands.Add(TorrentCreateCommand.Create());
         torrent.Subcommands.Add(TorrentShowCommand.Create());
         torrent.Subcommands.Add(TorrentSeedCommand.Create());
+        torrent.Subcommands.Add(TorrentPeersCommand.Create());
         return torrent;
     }
 }
