@@ -75,7 +75,7 @@ public sealed class LibtorrentDownloadTests
     public async Task Downloads_from_a_libtorrent_seeder_and_nginx_together()
     {
         // Both sources capped (libtorrent at 4 MB/s for its local peer class; nginx at 256 KB/s after a one-second burst
-        // per response), so neither finishes the 8 MiB before the other has delivered something.
+        // per response, and 256 KiB requests), so neither finishes the 8 MiB before the other has delivered something.
         await using var bed = await DownloadTestBed.CreateAsync(16 * 1024 * 1024, pieceLength: 64 * 1024);
         await using var seeder = await LibtorrentSeeder.StartAsync(await WriteTorrentAsync(bed), bed.Combine("seed"), 4_000_000);
         await using var nginx = await NginxServer.StartAsync(bed.Combine("seed"), limitRate: "128k");
@@ -85,7 +85,7 @@ public sealed class LibtorrentDownloadTests
         {
             OutputDirectory = options.OutputDirectory, Peers = options.Peers, WebSeeds = [nginx.BaseUrl + "data.bin"],
             WebSeedDelay = TimeSpan.Zero,
-            WebSeed = new() { MaxRequestBytes = 1024 * 1024 },
+            WebSeed = new() { MaxRequestBytes = 256 * 1024 },
         }, log);
         var result = await download.RunAsync().WaitAsync(Bound);
         bed.AssertSameAsSource(result.Path);
