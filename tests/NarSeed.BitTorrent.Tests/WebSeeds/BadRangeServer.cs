@@ -28,6 +28,12 @@ public enum BadRangeMode
 
     /// <summary>206 whose Content-Range is one byte off.</summary>
     WrongRange,
+
+    /// <summary>Ignores Range: 200 with the whole file (acceptable by BEP 19 practice).</summary>
+    WholeFile200,
+
+    /// <summary>Every request for the file is redirected (relative Location) to another path that serves it correctly.</summary>
+    RedirectOnce,
 }
 
 /// <summary>
@@ -83,9 +89,11 @@ public sealed partial class BadRangeServer : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 long start = 0, end = _file.Length - 1;
+                var redirected = false;
                 string? line;
                 while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync(_stop.Token)))
                 {
+                    if (line.StartsWith("GET /moved/", StringComparison.Ordinal)) redirected = true;
                     var match = RangeHeader().Match(line);
                     if (match.Success) (start, end) = (long.Parse(match.Groups[1].Value), long.Parse(match.Groups[2].Value));
                 }
@@ -101,6 +109,13 @@ public sealed partial class BadRangeServer : IAsyncDisposable
                         continue;
                     case BadRangeMode.RedirectToFile:
                         await Write(stream, "HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n");
+                        continue;
+                    case BadRangeMode.RedirectOnce when !redirected:
+                        await Write(stream, "HTTP/1.1 302 Found\r\nLocation: /moved/data.bin\r\nContent-Length: 0\r\n\r\n");
+                        continue;
+                    case BadRangeMode.WholeFile200:
+                        await Write(stream, $"HTTP/1.1 200 OK\r\nContent-Length: {_file.Length}\r\n\r\n");
+                        await stream.WriteAsync(_file, _stop.Token);
                         continue;
                     case BadRangeMode.WrongRange:
                         header = $"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {start + 1}-{end + 1}/{_file.Length}\r\nContent-Length: {length}\r\n\r\n";

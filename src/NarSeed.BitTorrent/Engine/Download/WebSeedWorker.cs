@@ -16,7 +16,7 @@ internal sealed class WebSeedWorker(TorrentDownload download, WebSeedClient clie
 
     private readonly Uri _uri = Resolve(url, download.Torrent!.Name);
     private int _consecutiveFailures;
-    private volatile bool _dropped;
+    private int _dropped;
     private double _bytesPerSecond;
 
     public async Task RunAsync(CancellationToken token)
@@ -25,7 +25,7 @@ internal sealed class WebSeedWorker(TorrentDownload download, WebSeedClient clie
         var picker = download.Picker!;
         var options = download.Options.WebSeed;
         var maxPieces = Math.Max(1, options.MaxRequestBytes / torrent.PieceLength);
-        while (!token.IsCancellationRequested && !_dropped && !download.IsComplete)
+        while (!token.IsCancellationRequested && Volatile.Read(ref _dropped) == 0 && !download.IsComplete)
         {
             if (!Engaged())
             {
@@ -96,8 +96,8 @@ internal sealed class WebSeedWorker(TorrentDownload download, WebSeedClient clie
 
     private void Drop(string detail)
     {
-        if (_dropped) return;
-        _dropped = true;
+        // Both connections of a seed may fail at once; the seed is dropped (and counted) once.
+        if (Interlocked.Exchange(ref _dropped, 1) == 1) return;
         download.OnWebSeedDropped(url, detail);
     }
 
