@@ -80,6 +80,27 @@ public sealed class BadWebSeedTests
         result.WebSeedsDropped.Should().Be(0);
     }
 
+    [Fact]
+    public async Task The_web_seed_takes_over_when_the_only_peer_delivers_nothing_within_the_delay()
+    {
+        await using var bed = await DownloadTestBed.CreateAsync(1024 * 1024, pieceLength: 16 * 1024);
+        // A "peer" that accepts the connection and never says a word.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        await using var good = new BadRangeServer(bed.DataPath, BadRangeMode.Good);
+        var options = Options(bed, [good.Url], (IPEndPoint)silent.LocalEndpoint);
+        await using var download = new TorrentDownload(bed.Torrent, new DownloadOptions
+        {
+            OutputDirectory = options.OutputDirectory, Peers = options.Peers, WebSeeds = options.WebSeeds,
+            WebSeedDelay = TimeSpan.FromSeconds(1), WebSeed = options.WebSeed,
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await download.RunAsync().WaitAsync(Bound);
+        bed.AssertSameAsSource(result.Path);
+        result.BytesFromWebSeeds.Should().Be(bed.Torrent.Length);
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9), "the web seed waited for the peer first");
+    }
+
     [Theory]
     [InlineData("127.0.0.1", true)]
     [InlineData("10.1.2.3", true)]
