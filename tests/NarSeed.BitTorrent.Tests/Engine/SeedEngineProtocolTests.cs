@@ -190,6 +190,26 @@ public class SeedEngineProtocolTests
     }
 
     [Fact]
+    public async Task The_total_connection_limit_closes_connections_beyond_it_at_accept()
+    {
+        await using var bed = await EngineTestBed.StartAsync(o => o.MaxConnections = 1);
+        var (info, _, _) = await bed.AddAsync(50_000, 16384);
+        await using var first = await FakePeer.ConnectAsync(bed.Engine.Port);
+        await first.HandshakeAsync(info.InfoHashV2);
+        try
+        {
+            // The reset can even overtake the client's view of its own connect on loopback.
+            await using var second = await FakePeer.ConnectAsync(bed.Engine.Port);
+            (await second.IsClosedWithinAsync(Wait)).Should().BeTrue();
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionReset)
+        {
+        }
+        bed.Engine.ConnectionCount.Should().Be(1);
+        (await first.ReadMessageAsync(Wait)).Id.Should().Be(MessageId.Extended, "the first peer is unaffected");
+    }
+
+    [Fact]
     public async Task Unregistering_closes_the_torrents_peers_and_refuses_new_ones()
     {
         await using var bed = await EngineTestBed.StartAsync();
