@@ -12,6 +12,7 @@ public static class TorrentCommand
         torrent.Subcommands.Add(TorrentShowCommand.Create());
         torrent.Subcommands.Add(TorrentSeedCommand.Create());
         torrent.Subcommands.Add(TorrentPeersCommand.Create());
+        torrent.Subcommands.Add(TorrentGetCommand.Create());
         return torrent;
     }
 }
