@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(110, LogLevel.Error, "Mirroring is off: {Reason}")]
     public static partial void MirrorDisabled(ILogger logger, string reason);
+
+    [LoggerMessage(111, LogLevel.Error, "Could not start seeding {File}")]
+    public static partial void RegisterFailed(ILogger logger, string file, Exception error);
 }

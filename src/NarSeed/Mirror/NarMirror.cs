@@ -164,8 +164,9 @@ public sealed partial class NarMirror : IDisposable
             Log.MirrorTransferFailed(_logger, hashPart, e.Message);
             return new PathOutcome([], Retry: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e)
         {
+            // Disk, catalog or an unexpected bug: this path fails, the others go on.
             _progress.AddFailure(MirrorFailure.Local);
             Log.MirrorLocalFailed(_logger, hashPart, e);
             return new PathOutcome([], Retry: true);

@@ -22,8 +22,10 @@ public static class NarTorrents
     }
 
     public static TorrentRecord ToRecord(long narId, TorrentInfo info) =>
-        new(narId, info.InfoHashV2.ToArray(), info.InfoHashV1?.ToArray(), info.PieceLength, info.PiecesRoot.ToArray(),
-            info.PieceLayer.ToArray());
+        new(narId, info.InfoHashV2.ToArray(),
+            // Not `InfoHashV1?.ToArray()`: a null byte[] converts to an empty, non-null ReadOnlyMemory<byte>?.
+            info.InfoHashV1 is { } v1 ? v1.ToArray() : (ReadOnlyMemory<byte>?)null,
+            info.PieceLength, info.PiecesRoot.ToArray(), info.PieceLayer.ToArray());
 
     /// <summary>
     /// The torrent again from the catalog's record. A v2-only torrent is rebuilt from the piece layer alone; a hybrid
@@ -36,7 +38,9 @@ public static class NarTorrents
         TorrentInfo info;
         if (record.InfoHashV1 is null)
         {
-            info = TorrentBuilder.FromHashes(nar.LocalPath, nar.FileSize, record.PieceLength, record.PieceLayer.Span,
+            // A file of one piece has no piece layer: its pieces root is its one piece hash.
+            var pieceHashes = record.PieceLayer.IsEmpty ? record.PiecesRoot : record.PieceLayer;
+            info = TorrentBuilder.FromHashes(nar.LocalPath, nar.FileSize, record.PieceLength, pieceHashes.Span,
                 [], [nar.OriginUrl], trackers);
         }
         else

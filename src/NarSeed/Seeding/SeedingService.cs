@@ -135,7 +135,14 @@ public sealed class SeedingService(
                     // on its next pass after a crash between the two).
                     continue;
                 }
-                await RegisterLockedAsync(nar, torrent, cancellationToken);
+                try
+                {
+                    await RegisterLockedAsync(nar, torrent, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.RegisterFailed(logger, nar.LocalPath, e);
+                }
             }
         }
         finally
