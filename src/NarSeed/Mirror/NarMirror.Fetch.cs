@@ -20,6 +20,7 @@ public sealed partial class NarMirror
         {
             return Refuse(hashPart, MirrorFailure.NarInfo, "mirroring Guix narinfos is not implemented yet", []);
         }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         string? text = null;
         string origin = "";
         SubstituterClient? client = null;
@@ -56,6 +57,7 @@ public sealed partial class NarMirror
             // An untrusted narinfo's references are not trusted either: the walk does not follow them from here.
             return Refuse(hashPart, MirrorFailure.Signature, check.Verdict.ToString(), []);
         }
+        Lap(MirrorPhase.NarInfo, clock);
         var references = info.References.Select(r => r.HashPart).Where(r => r != hashPart).ToList();
 
         Uri narUri;
@@ -76,9 +78,11 @@ public sealed partial class NarMirror
         {
             fileSize = await client.DownloadNarAsync(info.Url, pending.Stream, info.FileSize, cancellationToken);
             await pending.Stream.FlushAsync(cancellationToken);
+            Lap(MirrorPhase.Download, clock);
             verification = await NarVerifier.VerifyFileAsync(pending.TemporaryPath,
                 new NarExpectation(info.Compression, info.FileHash, info.FileSize, info.NarHash, info.NarSize),
                 cancellationToken);
+            Lap(MirrorPhase.Verify, clock);
             if (!verification.IsValid)
             {
                 return Refuse(hashPart, MirrorFailure.NarBytes,
@@ -86,11 +90,13 @@ public sealed partial class NarMirror
             }
             await pending.CommitAsync(cancellationToken);
             filePath = _store.GetPath(fileName);
+            Lap(MirrorPhase.Commit, clock);
         }
 
         // The file is in place but unrecorded: a crash from here on leaves an orphan file that start-up deletes.
         var (_, torrent) = await NarTorrents.BuildAsync(0, filePath, fileName, narUri.AbsoluteUri,
             _options.BitTorrent.Hybrid, _options.BitTorrent.Trackers, cancellationToken);
+        Lap(MirrorPhase.Torrent, clock);
         await _catalog.AddStorePathAsync(new StorePathRecord(hashPart, info.StorePath.FullPath,
             Encoding.UTF8.GetBytes(text), info.NarHash.ToNix32String(), info.NarSize, info.Deriver?.FullPath,
             origin, info.References.Select(r => r.HashPart).ToList()), cancellationToken);
@@ -100,8 +106,15 @@ public sealed partial class NarMirror
         torrent = torrent with { NarId = narId };
         await _catalog.SetTorrentAsync(torrent, cancellationToken);
         await _seeding.SeedAsync(nar with { Id = narId }, torrent, cancellationToken);
+        Lap(MirrorPhase.Record, clock);
         _progress.AddMirrored(fileSize);
         Log.Mirrored(_logger, info.StorePath.FullPath, fileSize, info.Compression.ToName());
         return new PathOutcome(references, Retry: false);
+    }
+
+    private void Lap(MirrorPhase phase, System.Diagnostics.Stopwatch clock)
+    {
+        _progress.AddTime(phase, clock.Elapsed);
+        clock.Restart();
     }
 }
