@@ -18,6 +18,9 @@ public sealed class KillDuringMirrorTests(RealNixCache nix) : IClassFixture<Real
     /// <summary>About 4 s for the directory's 150 KB nar: long enough to be caught mid-download.</summary>
     private const long OriginBytesPerSecond = 40_000;
 
+    /// <summary>Only the directory's nar grows past this; the two tiny nars are committed within milliseconds.</summary>
+    private const long PartwayBytes = 8192;
+
     private readonly TempDirectory _dir = new("narseed-kill-");
 
     public void Dispose() => _dir.Dispose();
@@ -40,7 +43,7 @@ public sealed class KillDuringMirrorTests(RealNixCache nix) : IClassFixture<Real
         await using (var first = StartServe(origin, httpPort, btPort))
         {
             var deadline = DateTime.UtcNow + Bound;
-            while (!(Directory.Exists(partial) && Directory.EnumerateFiles(partial).Any(f => new FileInfo(f).Length > 0)))
+            while (!(Directory.Exists(partial) && Directory.EnumerateFiles(partial).Any(f => new FileInfo(f).Length > PartwayBytes)))
             {
                 if (DateTime.UtcNow > deadline || first.Process.HasExited)
                     throw new TimeoutException("no partial download appeared:\n" + first.StandardOutputSoFar + first.StandardErrorSoFar);
