@@ -66,7 +66,8 @@ public sealed class NodeNarInfos
     {
         if (_options.Dialect == StoreDialect.Guix)
         {
-            return Encoding.UTF8.GetBytes(BuildGuix(Encoding.UTF8.GetString(path.NarInfo.Span), nar));
+            return Encoding.UTF8.GetBytes(GuixServedText(Encoding.UTF8.GetString(path.NarInfo.Span),
+                _options.StoreDirectory, nar.Nar, Magnet(nar)));
         }
         var origin = NixNarInfo.Parse(Encoding.UTF8.GetString(path.NarInfo.Span), _options.StoreDirectory);
         var text = ReplaceUrl(origin.Text, nar.Nar.Url);
@@ -83,9 +84,9 @@ public sealed class NodeNarInfos
     /// reduced to the one the node serves (its URL, compression and size), and <c>Magnet:</c> follows. Narinfos of the
     /// older layout, whose URL groups are signed, keep them unchanged.
     /// </summary>
-    private string BuildGuix(string originText, SeededNar nar)
+    public static string GuixServedText(string originText, string storeDirectory, NarFileRecord nar, string magnet)
     {
-        var origin = GuixNarInfo.Parse(originText, _options.StoreDirectory);
+        var origin = GuixNarInfo.Parse(originText, storeDirectory);
         var signedUrls = origin.SignedPart.StartsWith("URL:", StringComparison.Ordinal) ||
                          origin.SignedPart.Contains("\nURL:", StringComparison.Ordinal);
         var info = origin;
@@ -94,10 +95,9 @@ public sealed class NodeNarInfos
             var lineEnd = originText.IndexOf('\n', origin.SignedPart.Length);
             var signature = lineEnd < 0 ? originText + "\n" : originText[..(lineEnd + 1)];
             info = GuixNarInfo.Parse(signature +
-                $"URL: {nar.Nar.Url}\nCompression: {nar.Nar.Compression}\nFileSize: {nar.Nar.FileSize}\n",
-                _options.StoreDirectory);
+                $"URL: {nar.Url}\nCompression: {nar.Compression}\nFileSize: {nar.FileSize}\n", storeDirectory);
         }
-        return info.WithExtraField("Magnet", Magnet(nar)).Text;
+        return info.WithExtraField("Magnet", magnet).Text;
     }
 
     /// <summary>The magnet link of a seeded nar, as served in its narinfo.</summary>
