@@ -6,17 +6,18 @@ namespace NarSeed.Seeding;
 /// <summary>
 /// Builds a nar's torrent deterministically (TorrentBuilder: byte-identical to libtorrent's create_torrent) and turns
 /// the catalog's compact record (piece length, pieces root, piece layer) back into the info dictionary and the
-/// <c>.torrent</c> file. The torrent is named after the nar file; its web seed is the origin's absolute nar URL.
+/// <c>.torrent</c> file. Its name and web seed come from the origin's nar URL (<see cref="NarWebSeed"/>).
 /// </summary>
 public static class NarTorrents
 {
     /// <summary>Hashes a stored nar file and returns the torrent and its catalog record.</summary>
     public static async Task<(TorrentInfo Info, TorrentRecord Record)> BuildAsync(
-        long narId, string filePath, string name, string originUrl, bool hybrid, IReadOnlyList<string> trackers,
+        long narId, string filePath, string localName, string originUrl, bool hybrid, IReadOnlyList<string> trackers,
         CancellationToken cancellationToken)
     {
+        var (name, webSeed) = NarWebSeed.For(originUrl, localName);
         var info = await TorrentBuilder.CreateAsync(filePath,
-            new TorrentCreateOptions { Hybrid = hybrid, Name = name, WebSeeds = [originUrl], Trackers = trackers },
+            new TorrentCreateOptions { Hybrid = hybrid, Name = name, WebSeeds = [webSeed], Trackers = trackers },
             cancellationToken);
         return (info, ToRecord(narId, info));
     }
@@ -40,8 +41,9 @@ public static class NarTorrents
         {
             // A file of one piece has no piece layer: its pieces root is its one piece hash.
             var pieceHashes = record.PieceLayer.IsEmpty ? record.PiecesRoot : record.PieceLayer;
-            info = TorrentBuilder.FromHashes(nar.LocalPath, nar.FileSize, record.PieceLength, pieceHashes.Span,
-                [], [nar.OriginUrl], trackers);
+            var (name, webSeed) = NarWebSeed.For(nar.OriginUrl, nar.LocalPath);
+            info = TorrentBuilder.FromHashes(name, nar.FileSize, record.PieceLength, pieceHashes.Span,
+                [], [webSeed], trackers);
         }
         else
         {

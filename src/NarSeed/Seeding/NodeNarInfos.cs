@@ -111,7 +111,7 @@ public sealed class NodeNarInfos
             InfoHashV1 = nar.Torrent.InfoHashV1,
             DisplayName = nar.Name,
             ExactLength = nar.Nar.FileSize,
-            WebSeeds = [nar.Nar.OriginUrl],
+            WebSeeds = [nar.WebSeed],
             Trackers = _options.BitTorrent.Trackers,
             Peers = peer is null ? [] : [(EndPoint)peer],
         }.ToString();

@@ -10,6 +10,9 @@ public sealed record SeededNar(NarFileRecord Nar, TorrentRecord Torrent, SeedTor
 
     public string HashPart => Nar.HashPart;
 
-    /// <summary>The torrent's name: the nar file's name (also the magnet's dn).</summary>
-    public string Name => Nar.LocalPath;
+    /// <summary>The torrent's name (also the magnet's dn): the nar's file name on its origin.</summary>
+    public string Name => NarWebSeed.For(Nar.OriginUrl, Nar.LocalPath).Name;
+
+    /// <summary>The BEP 19 web seed: the origin's directory of the nar, ending in '/'.</summary>
+    public string WebSeed => NarWebSeed.For(Nar.OriginUrl, Nar.LocalPath).WebSeed;
 }

@@ -7,6 +7,7 @@ namespace NarSeed.Tests.EndToEnd;
 /// Real libtorrent 2.0.8 (python3-libtorrent) downloading a magnet link: loopback only, DHT/LSD/UPnP/NAT-PMP/uTP off
 /// (real-peers.md). It dials the magnet's x.pe peers itself (and again every 2 s until connected), fetches the info
 /// dictionary and piece layer, downloads, then force_recheck()s and waits for seeding: libtorrent's own verdict.
+/// Given a .torrent file instead, it needs no peer for the metadata and can download from the web seeds alone.
 /// </summary>
 public static class LibtorrentMagnet
 {
@@ -18,7 +19,11 @@ public static class LibtorrentMagnet
                         'enable_upnp': False, 'enable_natpmp': False, 'enable_incoming_utp': False,
                         'enable_outgoing_utp': False, 'allow_multiple_connections_per_ip': True})
         s.set_ip_filter(lt.ip_filter())
-        atp = lt.parse_magnet_uri(magnet)
+        if magnet.endswith('.torrent'):
+            atp = lt.add_torrent_params()
+            atp.ti = lt.torrent_info(magnet)
+        else:
+            atp = lt.parse_magnet_uri(magnet)
         peers = list(atp.peers)
         atp.save_path = save
         atp.flags |= lt.torrent_flags.paused
@@ -48,6 +53,9 @@ public static class LibtorrentMagnet
                           'total_payload_download': st.total_payload_download,
                           'progress': st.progress}))
         """;
+
+    public static Task<JsonObject> DownloadTorrentFileAsync(string torrentPath, string saveDirectory, TimeSpan timeout) =>
+        DownloadAsync(torrentPath, saveDirectory, timeout);
 
     public static async Task<JsonObject> DownloadAsync(string magnet, string saveDirectory, TimeSpan timeout)
     {

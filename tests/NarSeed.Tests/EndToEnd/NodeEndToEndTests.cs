@@ -64,7 +64,11 @@ public sealed class NodeEndToEndTests(RealNixCache nix) : IClassFixture<RealNixC
         var magnet = MagnetLink.Parse(served.GetExtraField("Magnet")!);
         magnet.InfoHashV2.Should().NotBeNull();
         magnet.InfoHashV1.Should().BeNull("torrents are v2-only unless --hybrid");
-        magnet.WebSeeds.Should().Equal(origin.BaseUrl + "/" + originInfo.Url);
+        // The web seed is the origin's directory of the nar and the torrent is named after the file, because
+        // libtorrent requests DIR/NAME for a v2-only torrent with a short last piece (NarWebSeed).
+        var originNarUrl = origin.BaseUrl + "/" + originInfo.Url;
+        magnet.WebSeeds.Should().Equal(originNarUrl[..(originNarUrl.LastIndexOf('/') + 1)]);
+        magnet.DisplayName.Should().Be(originNarUrl[(originNarUrl.LastIndexOf('/') + 1)..]);
         magnet.Peers.Should().ContainSingle().Which.ToString().Should().Be($"127.0.0.1:{node.BtPort}");
         (await node.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, envHash + ".narinfo"))).StatusCode
             .Should().Be(HttpStatusCode.OK);
@@ -94,7 +98,32 @@ public sealed class NodeEndToEndTests(RealNixCache nix) : IClassFixture<RealNixC
         var depOriginNar = await File.ReadAllBytesAsync(Path.Combine(nix.CacheDir(compression),
             NixNarInfo.Parse(await File.ReadAllTextAsync(Path.Combine(nix.CacheDir(compression), depHash + ".narinfo"))).Url));
         (await File.ReadAllBytesAsync(Path.Combine(save, depMagnet.DisplayName!))).Should().Equal(depOriginNar);
-        node.Seeding.Engine!.BytesUploaded.Should().BeGreaterThan(0, "libtorrent also took pieces from the node");
+
+        // The same magnet without its web seed: the node alone (x.pe) must carry the whole torrent.
+        var peerOnly = new MagnetLink
+        {
+            InfoHashV2 = depMagnet.InfoHashV2, DisplayName = depMagnet.DisplayName,
+            ExactLength = depMagnet.ExactLength, Peers = depMagnet.Peers,
+        };
+        var fromNodeDir = _dir.Combine("lt-node-" + compression);
+        Directory.CreateDirectory(fromNodeDir);
+        var uploadedBefore = node.Seeding.Engine!.BytesUploaded;
+        var fromNode = await LibtorrentMagnet.DownloadAsync(peerOnly.ToString(), fromNodeDir, TimeSpan.FromSeconds(40));
+        fromNode["seeding"]!.GetValue<bool>().Should().BeTrue(fromNode.ToJsonString());
+        (await File.ReadAllBytesAsync(Path.Combine(fromNodeDir, depMagnet.DisplayName!))).Should().Equal(depOriginNar);
+        (node.Seeding.Engine!.BytesUploaded - uploadedBefore).Should().BeGreaterThanOrEqualTo(depOriginNar.Length,
+            "the node was libtorrent's only source");
+
+        // The same magnet without the node's x.pe: libtorrent has only the web seed, so the origin alone must carry
+        // the v2-only torrent (libtorrent asks the directory web seed for DIR/NAME). No peer can give it the
+        // metadata, so it gets the .torrent the node serves.
+        var webSeedOnly = _dir.Combine("lt-webseed-" + compression);
+        Directory.CreateDirectory(webSeedOnly);
+        var torrentFile = Path.Combine(webSeedOnly, "dep.torrent");
+        await File.WriteAllBytesAsync(torrentFile, await node.Http.GetByteArrayAsync(depHash + ".torrent"));
+        var fromOrigin = await LibtorrentMagnet.DownloadTorrentFileAsync(torrentFile, webSeedOnly, TimeSpan.FromSeconds(40));
+        fromOrigin["seeding"]!.GetValue<bool>().Should().BeTrue(fromOrigin.ToJsonString());
+        (await File.ReadAllBytesAsync(Path.Combine(webSeedOnly, depMagnet.DisplayName!))).Should().Equal(depOriginNar);
 
         // Real Nix copies the closure from the node with signature checking on (the origin's key only).
         var destination = _dir.Combine("nix-copy-" + compression);
