@@ -25,7 +25,7 @@ public sealed class LibtorrentSeeder : IAsyncDisposable
             atp = lt.add_torrent_params()
             atp.ti = lt.torrent_info(t)
             atp.save_path = save
-            atp.flags &= ~lt.torrent_flags.auto_managed
+            atp.flags &= ~(lt.torrent_flags.auto_managed | lt.torrent_flags.paused)
             handles.append(s.add_torrent(atp))
         deadline = time.time() + timeout
         # libtorrent checks the files itself: "ready" means it verified every piece and seeds.
