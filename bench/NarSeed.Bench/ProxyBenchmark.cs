@@ -95,6 +95,7 @@ public sealed class ProxyBenchmark : IBenchmark
             Console.WriteLine($"round {round + 1}: origin {BenchArguments.Rate(total, direct[^1])}, " +
                               $"proxy+4 seeders {BenchArguments.Rate(total, withPeers[^1])}, proxy no peers {BenchArguments.Rate(total, noPeers[^1])}");
         }
+        await Task.Delay(500, cancellationToken); // the last fetch is counted just after its last byte went out
         var swarm = swarmProxy.Counters.Snapshot();
         Console.WriteLine($"proxy+seeders counters: peers {swarm.BytesFromPeers}, web seeds {swarm.BytesFromWebSeeds}, origin {swarm.BytesFromOrigins}");
         Console.WriteLine($"proxy no peers counters: origin {plainProxy.Counters.Snapshot().BytesFromOrigins}");

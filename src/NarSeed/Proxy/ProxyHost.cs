@@ -73,7 +73,6 @@ public static class ProxyHost
         services.AddOptions<ProxyOptions>()
             .Bind(configuration.GetSection(ProxyOptions.Section), binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsAttributeValidator>();
         services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
         return services;
     }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using NarSeed.Hosting;
 
 namespace NarSeed.Proxy;
@@ -21,10 +20,10 @@ public sealed class ProxyOptions
     public const long DefaultCacheSize = 1L << 30;
 
     /// <summary>
-    /// All upstreams together must answer a narinfo within this; a miss is a fast 404 (Nix treats a 5xx or a hang
+    /// All upstreams together must answer a narinfo within this (the issue: a miss is a 404 within a second; Nix treats a 5xx or a hang
     /// as a failed build with the default fallback = false, substitutes.md §1.1).
     /// </summary>
-    public static readonly TimeSpan DefaultNarInfoTimeout = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan DefaultNarInfoTimeout = TimeSpan.FromMilliseconds(900);
 
     /// <summary>The swarm must hand over the first verified piece within this, or the origin carries the nar.</summary>
     public static readonly TimeSpan DefaultSwarmDeadline = TimeSpan.FromSeconds(5);
@@ -45,18 +44,15 @@ public sealed class ProxyOptions
     public List<string> TrustedKeys { get; set; } = [];
 
     /// <summary>Directory of the fetched-nar cache and partial downloads (<c>--state</c>).</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Proxy:State (--state) must name a directory.")]
     public string State { get; set; } = DefaultStateDirectory;
 
     /// <summary>Most bytes of fetched nars kept (LRU); 0 keeps none (<c>--cache-size</c>).</summary>
-    [Range(0, long.MaxValue, ErrorMessage = "Proxy:CacheSize (--cache-size) must be 0 or more bytes.")]
     public long CacheSize { get; set; } = DefaultCacheSize;
 
     /// <summary>How long a nar fetched from the swarm is seeded afterwards; zero (the default) is off (<c>--seed-after-fetch</c>).</summary>
     public TimeSpan SeedAfterFetch { get; set; } = TimeSpan.Zero;
 
     /// <summary>BitTorrent listen port while seeding fetched nars; 0 lets the system choose (<c>--bt-port</c>).</summary>
-    [Range(0, 65535, ErrorMessage = "Proxy:BtPort (--bt-port) must be a TCP port (0-65535).")]
     public int BtPort { get; set; }
 
     /// <summary>Peers dialled for every nar besides the magnet's x.pe, e.g. a LAN seeder (<c>--peer</c>, repeatable).</summary>

@@ -52,6 +52,18 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
                 failures.Add($"Proxy:Peers (--peer): '{peer}' is not ADDRESS:PORT.");
             }
         }
+        if (string.IsNullOrWhiteSpace(options.State))
+        {
+            failures.Add("Proxy:State (--state) must name a directory.");
+        }
+        if (options.CacheSize < 0)
+        {
+            failures.Add($"Proxy:CacheSize (--cache-size) must be 0 or more bytes, not {options.CacheSize}.");
+        }
+        if (options.BtPort is < 0 or > IPEndPoint.MaxPort)
+        {
+            failures.Add($"Proxy:BtPort (--bt-port) must be a TCP port (0-65535), not {options.BtPort}.");
+        }
         if (options.SeedAfterFetch < TimeSpan.Zero)
         {
             failures.Add("Proxy:SeedAfterFetch (--seed-after-fetch) must not be negative.");
