@@ -35,7 +35,7 @@ public sealed partial class NarFetcher
             if (sink.Written == 0 && !context.Response.HasStarted)
             {
                 ProxyLog.FetchFailed(_logger, nar.HashPart, e.Message);
-                return Fail(context, nar);
+                return await FailAsync(context, nar).ConfigureAwait(false);
             }
             ProxyLog.FetchBroken(_logger, nar.HashPart, sink.Written, e.Message);
             context.Abort();

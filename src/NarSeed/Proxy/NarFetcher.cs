@@ -77,9 +77,11 @@ public sealed partial class NarFetcher
     }
 
     /// <summary>A clean failure: nothing was sent, so Nix sees "not here" and may try its next substituter.</summary>
-    private static FetchRecord Fail(HttpContext context, ProxiedNar nar)
+    private static async Task<FetchRecord> FailAsync(HttpContext context, ProxiedNar nar)
     {
         context.Response.StatusCode = StatusCodes.Status404NotFound;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync("Not Found\n").ConfigureAwait(false);
         return new FetchRecord(nar.HashPart, FetchSource.Failed, 0, 0, 0, 0, 0, 0, 0);
     }
 

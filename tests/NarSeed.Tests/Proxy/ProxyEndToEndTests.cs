@@ -185,6 +185,45 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
     }
 
     [Fact]
+    public async Task D_when_no_peer_answers_in_time_the_origin_carries_the_nar()
+    {
+        await using var origin = await NginxOrigin.StartAsync(CacheDir);
+        // The magnets name a peer nobody listens on: no metadata, no piece, so the swarm deadline passes.
+        var dead = FreePort.Tcp();
+        await using var node = await StartNodeAsync("d-node", origin, new KeyValuePair<string, string?>(
+            "BitTorrent:PublicAddress", $"127.0.0.1:{dead}"));
+        await node.WaitForPassesAsync(1, MirrorTimeout);
+        await using var proxy = await InProcessProxy.StartAsync(_dir.Combine("d"), new("Upstreams:0", node.BaseUrl), TrustedKey,
+            new("SwarmDeadline", "00:00:01"));
+        await CopyAsync(proxy, "d");
+        var status = await proxy.StatusAsync();
+        Total(status, "bytesFromOrigins").Should().Be(Closure().Sum(i => i.FileSize!.Value), status.ToString());
+        Total(status, "bytesFromPeers").Should().Be(0);
+        Total(status, "failedFetches").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task When_every_source_fails_the_nar_request_is_a_clean_404_without_a_byte()
+    {
+        // An origin with the narinfos but without the nar files.
+        var broken = _dir.Combine("broken-origin");
+        Directory.CreateDirectory(broken);
+        foreach (var file in Directory.GetFiles(CacheDir)) File.Copy(file, Path.Combine(broken, Path.GetFileName(file)));
+        await using var origin = await NginxOrigin.StartAsync(broken);
+        await using var proxy = await InProcessProxy.StartAsync(_dir.Combine("fail"), new("Upstreams:0", origin.BaseUrl), TrustedKey);
+        var env = Path.GetFileName(nix.EnvPath)[..32];
+        var served = NixNarInfo.Parse(await proxy.Http.GetStringAsync(env + ".narinfo"));
+        var clock = Stopwatch.StartNew();
+        var response = await proxy.Http.GetAsync(served.Url);
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync()).Should().Be("Not Found\n");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        var status = await proxy.StatusAsync();
+        Total(status, "failedFetches").Should().Be(1);
+        Total(status, "bytesFromOrigins").Should().Be(0);
+    }
+
+    [Fact]
     public async Task A_path_nobody_has_is_a_404_within_a_second_even_with_an_upstream_that_hangs()
     {
         await using var origin = await NginxOrigin.StartAsync(CacheDir);
