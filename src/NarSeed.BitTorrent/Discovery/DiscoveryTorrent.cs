@@ -12,6 +12,7 @@ public sealed class DiscoveryTorrent
         IReadOnlyList<IReadOnlyList<Uri>>? trackerTiers = null, Func<TrackerProgress>? progress = null)
     {
         if (infoHashV2.Length != 32) throw new ArgumentException("A v2 info-hash has 32 bytes.", nameof(infoHashV2));
+        if (infoHashV1 is { Length: 0 }) infoHashV1 = null; // a null byte[] converts to an empty memory
         if (infoHashV1 is { Length: not 20 }) throw new ArgumentException("A v1 info-hash has 20 bytes.", nameof(infoHashV1));
         InfoHashV2 = infoHashV2;
         InfoHashV1 = infoHashV1;

@@ -36,7 +36,7 @@ public sealed partial class SeedEngine
     {
         if (Discovery is not { } discovery) return;
         // A seeder has nothing left to download.
-        var entry = new DiscoveryTorrent(torrent.InfoHashV2, torrent.InfoHashV1, TrackerTiers,
+        var entry = new DiscoveryTorrent(torrent.InfoHashV2, torrent.InfoHashV1 is { } v1 ? v1 : null, TrackerTiers,
             () => new TrackerProgress(0, 0, 0));
         lock (_registryLock) _discovered[torrent] = entry;
         discovery.Add(entry);

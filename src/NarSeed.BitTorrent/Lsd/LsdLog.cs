@@ -23,4 +23,7 @@ internal static partial class LsdLog
 
     [LoggerMessage(206, LogLevel.Information, "LSD: peer {Peer} announced {Count} info-hashes")]
     public static partial void PeerSeen(ILogger logger, IPEndPoint peer, int count);
+
+    [LoggerMessage(207, LogLevel.Error, "LSD: handling a packet from {Sender} failed")]
+    public static partial void PacketFailed(ILogger logger, IPEndPoint sender, Exception exception);
 }

@@ -11,6 +11,9 @@ public static class LsdMessage
 {
     private const string InfohashLinePrefix = "Infohash: ";
 
+    private static readonly Encoding StrictAscii =
+        Encoding.GetEncoding("us-ascii", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+
     /// <summary>
     /// Packs <paramref name="infoHashes"/> (20 bytes each) into as few packets as fit the size limit.
     /// <paramref name="host"/> is the group as written in the Host header (e.g. <c>239.192.152.143:6771</c>).
@@ -58,7 +61,7 @@ public static class LsdMessage
         string text;
         try
         {
-            text = new ASCIIEncoding { DecoderFallback = DecoderFallback.ExceptionFallback }.GetString(datagram);
+            text = StrictAscii.GetString(datagram);
         }
         catch (DecoderFallbackException)
         {

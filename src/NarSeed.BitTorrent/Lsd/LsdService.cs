@@ -219,22 +219,34 @@ public sealed class LsdService : IAsyncDisposable
             {
                 return;
             }
-            var sender = (IPEndPoint)result.RemoteEndPoint;
-            if (!LsdMessage.TryParse(buffer.AsSpan(0, result.ReceivedBytes), out var announcement))
+            try
             {
-                Interlocked.Increment(ref _malformed);
-                LsdLog.Malformed(_log, sender, result.ReceivedBytes);
-                continue;
+                OnPacket(buffer.AsSpan(0, result.ReceivedBytes), (IPEndPoint)result.RemoteEndPoint);
             }
-            if (announcement.Cookie == Cookie)
+            catch (Exception e)
             {
-                Interlocked.Increment(ref _ownIgnored);
-                continue;
+                // One bad packet or a failing subscriber must not end discovery.
+                LsdLog.PacketFailed(_log, (IPEndPoint)result.RemoteEndPoint, e);
             }
-            var peer = new IPEndPoint(sender.Address, announcement.Port);
-            LsdLog.PeerSeen(_log, peer, announcement.InfoHashes.Count);
-            foreach (var hash in announcement.InfoHashes) PeerAnnounced?.Invoke(hash, peer);
         }
+    }
+
+    private void OnPacket(ReadOnlySpan<byte> packet, IPEndPoint sender)
+    {
+        if (!LsdMessage.TryParse(packet, out var announcement))
+        {
+            Interlocked.Increment(ref _malformed);
+            LsdLog.Malformed(_log, sender, packet.Length);
+            return;
+        }
+        if (announcement.Cookie == Cookie)
+        {
+            Interlocked.Increment(ref _ownIgnored);
+            return;
+        }
+        var peer = new IPEndPoint(sender.Address, announcement.Port);
+        LsdLog.PeerSeen(_log, peer, announcement.InfoHashes.Count);
+        foreach (var hash in announcement.InfoHashes) PeerAnnounced?.Invoke(hash, peer);
     }
 
     public async ValueTask DisposeAsync()

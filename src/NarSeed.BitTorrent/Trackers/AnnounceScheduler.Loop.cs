@@ -12,6 +12,7 @@ public sealed partial class AnnounceScheduler
         public List<Uri> Tier { get; } = tier;
         public int Generation;
         public bool Busy;
+        public bool SlotReserved;
         public bool Removed;
         public bool Started;
         public int Failures;
@@ -25,6 +26,12 @@ public sealed partial class AnnounceScheduler
     {
         public ITrackerClient Client { get; } = client;
         public long NextSlot;
+        public long LastSent;
+    }
+
+    private void Wake()
+    {
+        lock (_lock) _wakeSignal.TrySetResult();
     }
 
     /// <summary>Queues <paramref name="entry"/> at <paramref name="due"/>; older queue items for it become stale. Caller holds the lock.</summary>
@@ -34,13 +41,14 @@ public sealed partial class AnnounceScheduler
     {
         await Task.Yield();
         var slotTicks = (long)(_time.TimestampFrequency / _options.MaxAnnouncesPerSecondPerTracker);
-        Task? wakeWait = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             Entry? ready = null;
             TimeSpan wait = Timeout.InfiniteTimeSpan;
+            Task signal;
             lock (_lock)
             {
+                signal = _wakeSignal.Task; // a wake after this point completes it, so none is lost
                 var now = _time.GetTimestamp();
                 while (_queue.TryPeek(out var item, out var due))
                 {
@@ -57,14 +65,29 @@ public sealed partial class AnnounceScheduler
                     }
                     _queue.Dequeue();
                     var tracker = TrackerFor(entry);
-                    if (tracker.NextSlot > now)
+                    if (tracker.LastSent != 0 && now - tracker.LastSent < slotTicks)
                     {
-                        // Reserve the tracker's next slot for this entry: a burst is spread at the tracker's rate.
+                        // Never two sends to one tracker closer than a slot, even when a late loop catches up.
+                        Schedule(entry, tracker.LastSent + slotTicks);
+                        continue;
+                    }
+                    if (entry.SlotReserved)
+                    {
+                        entry.SlotReserved = false; // its reserved slot has come
+                    }
+                    else if (tracker.NextSlot > now)
+                    {
+                        // Reserve the tracker's next free slot for this entry: a burst is spread at the tracker's rate.
+                        entry.SlotReserved = true;
                         Schedule(entry, tracker.NextSlot);
                         tracker.NextSlot += slotTicks;
                         continue;
                     }
-                    tracker.NextSlot = now + slotTicks;
+                    else
+                    {
+                        tracker.NextSlot = now + slotTicks;
+                    }
+                    tracker.LastSent = now;
                     entry.Busy = true;
                     ready = entry;
                     break;
@@ -74,18 +97,14 @@ public sealed partial class AnnounceScheduler
             {
                 try
                 {
-                    // One wake wait at a time survives timeouts, so no release is swallowed by an abandoned wait.
-                    wakeWait ??= _wake.WaitAsync(cancellationToken);
-                    await wakeWait.WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
-                    wakeWait = null;
-                }
-                catch (TimeoutException)
-                {
+                    // Task.Delay(wait, _time, …) stalled for about a second under load in tests; the plain delay did not.
+                    await Task.WhenAny(signal, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
+                if (signal.IsCompleted) lock (_lock) _wakeSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
                 continue;
             }
             try
@@ -152,7 +171,7 @@ public sealed partial class AnnounceScheduler
             entry.Busy = false;
             if (!entry.Removed) Schedule(entry, _time.GetTimestamp() + (long)(Jitter(next).TotalSeconds * _time.TimestampFrequency));
         }
-        _wake.Release();
+        Wake();
     }
 
     /// <summary>After a failure: the next tracker of the tier at once, then 15 s·2^n per full round, capped.</summary>
@@ -192,7 +211,9 @@ public sealed partial class AnnounceScheduler
                 await gate.WaitAsync(timeout.Token).ConfigureAwait(false);
                 try
                 {
-                    await TrackerFor(entry).Client.AnnounceAsync(Request(entry, TrackerEvent.Stopped), timeout.Token).ConfigureAwait(false);
+                    // WaitAsync: the deadline holds even for a client that ignores its token.
+                    await TrackerFor(entry).Client.AnnounceAsync(Request(entry, TrackerEvent.Stopped), timeout.Token)
+                        .WaitAsync(timeout.Token).ConfigureAwait(false);
                     Interlocked.Increment(ref sent);
                 }
                 finally

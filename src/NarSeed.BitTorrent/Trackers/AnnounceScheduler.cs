@@ -22,7 +22,7 @@ public sealed partial class AnnounceScheduler : IAsyncDisposable
     private readonly Dictionary<TrackedTorrent, List<Entry>> _torrents = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, TrackerState> _trackers = [];
     private readonly SemaphoreSlim _inFlight;
-    private readonly SemaphoreSlim _wake = new(0);
+    private TaskCompletionSource _wakeSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly uint _key = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
@@ -68,7 +68,7 @@ public sealed partial class AnnounceScheduler : IAsyncDisposable
             var now = _time.GetTimestamp();
             foreach (var entry in entries) Schedule(entry, now);
         }
-        _wake.Release();
+        Wake();
     }
 
     /// <summary>Stops announcing a torrent; trackers that saw it start get a stopped event (in the background).</summary>
@@ -98,7 +98,7 @@ public sealed partial class AnnounceScheduler : IAsyncDisposable
             var now = _time.GetTimestamp();
             foreach (var entry in entries) Schedule(entry, now);
         }
-        _wake.Release();
+        Wake();
     }
 
     public Task StartAsync()

@@ -5,31 +5,6 @@ using System.Text.RegularExpressions;
 
 namespace NarSeed.BitTorrent.Tests.WebSeeds;
 
-/// <summary>How <see cref="BadRangeServer"/> misbehaves.</summary>
-public enum BadRangeMode
-{
-    /// <summary>A correct 206 (the control case).</summary>
-    Good,
-
-    /// <summary>A correct 206 header with wrong bytes.</summary>
-    WrongBytes,
-
-    /// <summary>500 with Retry-After: 0.</summary>
-    ServerError,
-
-    /// <summary>A correct header, half the body, then the connection closes.</summary>
-    Truncated,
-
-    /// <summary>A correct header, then nothing.</summary>
-    Stall,
-
-    /// <summary>302 to a file: URL.</summary>
-    RedirectToFile,
-
-    /// <summary>206 whose Content-Range is one byte off.</summary>
-    WrongRange,
-}
-
 /// <summary>
 /// A small hand-written HTTP/1.1 range server on 127.0.0.1 (TCP_NODELAY, keep-alive) that serves a file correctly or
 /// misbehaves in one <see cref="BadRangeMode"/>. Counts the requests it got.
@@ -83,9 +58,11 @@ public sealed partial class BadRangeServer : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 long start = 0, end = _file.Length - 1;
+                var redirected = false;
                 string? line;
                 while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync(_stop.Token)))
                 {
+                    if (line.StartsWith("GET /moved/", StringComparison.Ordinal)) redirected = true;
                     var match = RangeHeader().Match(line);
                     if (match.Success) (start, end) = (long.Parse(match.Groups[1].Value), long.Parse(match.Groups[2].Value));
                 }
@@ -101,6 +78,13 @@ public sealed partial class BadRangeServer : IAsyncDisposable
                         continue;
                     case BadRangeMode.RedirectToFile:
                         await Write(stream, "HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n");
+                        continue;
+                    case BadRangeMode.RedirectOnce when !redirected:
+                        await Write(stream, "HTTP/1.1 302 Found\r\nLocation: /moved/data.bin\r\nContent-Length: 0\r\n\r\n");
+                        continue;
+                    case BadRangeMode.WholeFile200:
+                        await Write(stream, $"HTTP/1.1 200 OK\r\nContent-Length: {_file.Length}\r\n\r\n");
+                        await stream.WriteAsync(_file, _stop.Token);
                         continue;
                     case BadRangeMode.WrongRange:
                         header = $"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {start + 1}-{end + 1}/{_file.Length}\r\nContent-Length: {length}\r\n\r\n";

@@ -40,14 +40,15 @@ public sealed class BadWebSeedTests
         await using var bed = await DownloadTestBed.CreateAsync(2 * 1024 * 1024 + 17, pieceLength: 32 * 1024);
         await using var bad = new BadRangeServer(bed.DataPath, mode);
         await using var nginx = await NginxServer.StartAsync(bed.Combine("seed"), limitRate: "512k");
-        await using var download = new TorrentDownload(bed.Torrent, Options(bed, [bad.Url, nginx.BaseUrl]));
+        var log = new NarSeed.BitTorrent.Tests.Engine.TestLogger();
+        await using var download = new TorrentDownload(bed.Torrent, Options(bed, [bad.Url, nginx.BaseUrl]), log);
         var result = await download.RunAsync().WaitAsync(Bound);
         bed.AssertSameAsSource(result.Path);
         bad.Requests.Should().BePositive("the bad seed was tried");
         result.BytesFromWebSeeds.Should().Be(bed.Torrent.Length);
         if (mode is BadRangeMode.WrongBytes or BadRangeMode.RedirectToFile or BadRangeMode.WrongRange)
         {
-            result.WebSeedsDropped.Should().Be(1);
+            result.WebSeedsDropped.Should().Be(1, log.ToString());
         }
     }
 
@@ -65,15 +66,39 @@ public sealed class BadWebSeedTests
         result.WebSeedsDropped.Should().Be(1);
     }
 
-    [Fact]
-    public async Task The_control_server_is_a_working_web_seed()
+    [Theory]
+    [InlineData(BadRangeMode.Good)]
+    [InlineData(BadRangeMode.WholeFile200)]
+    [InlineData(BadRangeMode.RedirectOnce)]
+    public async Task Acceptable_answers_make_a_working_web_seed(BadRangeMode mode)
     {
         await using var bed = await DownloadTestBed.CreateAsync(1024 * 1024 + 3, pieceLength: 16 * 1024);
-        await using var good = new BadRangeServer(bed.DataPath, BadRangeMode.Good);
+        await using var good = new BadRangeServer(bed.DataPath, mode);
         await using var download = new TorrentDownload(bed.Torrent, Options(bed, [good.Url]));
         var result = await download.RunAsync().WaitAsync(Bound);
         bed.AssertSameAsSource(result.Path);
         result.WebSeedsDropped.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task The_web_seed_takes_over_when_the_only_peer_delivers_nothing_within_the_delay()
+    {
+        await using var bed = await DownloadTestBed.CreateAsync(1024 * 1024, pieceLength: 16 * 1024);
+        // A "peer" that accepts the connection and never says a word.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        await using var good = new BadRangeServer(bed.DataPath, BadRangeMode.Good);
+        var options = Options(bed, [good.Url], (IPEndPoint)silent.LocalEndpoint);
+        await using var download = new TorrentDownload(bed.Torrent, new DownloadOptions
+        {
+            OutputDirectory = options.OutputDirectory, Peers = options.Peers, WebSeeds = options.WebSeeds,
+            WebSeedDelay = TimeSpan.FromSeconds(1), WebSeed = options.WebSeed,
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await download.RunAsync().WaitAsync(Bound);
+        bed.AssertSameAsSource(result.Path);
+        result.BytesFromWebSeeds.Should().Be(bed.Torrent.Length);
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9), "the web seed waited for the peer first");
     }
 
     [Theory]
