@@ -13,6 +13,7 @@ public sealed class MirrorProgress
     private long _bytes;
     private long _passes;
     private long _retries;
+    private readonly long[] _phaseTicks = new long[Enum.GetValues<MirrorPhase>().Length];
 
     /// <summary>Paths waiting or in progress in the running pass.</summary>
     public long Queued => Interlocked.Read(ref _queued);
@@ -40,6 +41,12 @@ public sealed class MirrorProgress
         Enum.GetValues<MirrorFailure>().ToDictionary(r => r, Failures);
 
     public long TotalFailures => Enum.GetValues<MirrorFailure>().Sum(Failures);
+
+    /// <summary>Time spent in one phase of mirroring, summed over all paths and workers.</summary>
+    public TimeSpan TimeIn(MirrorPhase phase) => TimeSpan.FromTicks(Interlocked.Read(ref _phaseTicks[(int)phase]));
+
+    internal void AddTime(MirrorPhase phase, TimeSpan elapsed) =>
+        Interlocked.Add(ref _phaseTicks[(int)phase], elapsed.Ticks);
 
     internal void AddQueued(long delta) => Interlocked.Add(ref _queued, delta);
 
