@@ -48,7 +48,21 @@ public sealed class FetchedNarSeeder : IAsyncDisposable
     public void SeedFor(ProxiedNar nar, TorrentInfo torrent, string path)
     {
         if (_options.SeedAfterFetch <= TimeSpan.Zero) return;
-        _ = SeedAsync(nar.NarFileName, nar.HashPart, torrent, path);
+        _ = SeedOrLogAsync(nar.NarFileName, nar.HashPart, torrent, path);
+    }
+
+    private async Task SeedOrLogAsync(string name, string hashPart, TorrentInfo torrent, string path)
+    {
+        try
+        {
+            await SeedAsync(name, hashPart, torrent, path).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException
+                                      or InvalidOperationException)
+        {
+            // Seeding is a courtesy: Nix already has its nar, so a failure here is only logged.
+            ProxyLog.SeedingFailed(_logger, hashPart, e.Message);
+        }
     }
 
     private async Task SeedAsync(string name, string hashPart, TorrentInfo torrent, string path)

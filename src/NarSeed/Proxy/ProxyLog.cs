@@ -34,4 +34,7 @@ internal static partial class ProxyLog
 
     [LoggerMessage(708, LogLevel.Information, "Seeding fetched {HashPart} for {Duration} on port {Port}")]
     public static partial void SeedingFetched(ILogger logger, string hashPart, TimeSpan duration, int port);
+
+    [LoggerMessage(709, LogLevel.Warning, "Cannot seed fetched {HashPart}: {Error}")]
+    public static partial void SeedingFailed(ILogger logger, string hashPart, string error);
 }
