@@ -15,6 +15,7 @@ public static class NarSeedCommandLine
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(RootsCommand.Create());
         root.Subcommands.Add(GcCommand.Create());
+        root.Subcommands.Add(ProxyCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using NarSeed.BitTorrent.Engine.Download;
+
+namespace NarSeed.Proxy;
+
+public sealed partial class NarFetcher
+{
+    /// <summary>How often the swarm's first verified piece is looked for while deciding on a source.</summary>
+    private static readonly TimeSpan FirstPiecePoll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Streams the nar from the swarm when it delivers a first verified piece in time; null (nothing sent) otherwise.
+    /// Peers: the magnet's x.pe plus <see cref="ProxyOptions.Peers"/>; web seeds: the magnet's ws= after
+    /// <see cref="ProxyOptions.WebSeedDelay"/>.
+    /// </summary>
+    private async Task<FetchRecord?> TrySwarmAsync(HttpContext context, ProxiedNar nar, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(_options.State, "partial", nar.HashPart + "-" + Guid.NewGuid().ToString("N")[..8]);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var download = new TorrentDownload(nar.Magnet!, new DownloadOptions
+        {
+            OutputDirectory = directory,
+            Peers = _peers,
+            Streaming = true,
+            WebSeedDelay = _options.WebSeedDelay,
+            StallTimeout = SwarmStallTimeout,
+            HandshakeTimeout = TimeSpan.FromSeconds(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            RedialInterval = TimeSpan.FromMilliseconds(500),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+        }, _logger);
+        var run = download.RunAsync(stop.Token);
+        try
+        {
+            if (await WaitForFirstPieceAsync(download, run, nar, cancellationToken).ConfigureAwait(false) is { } reason)
+            {
+                ProxyLog.SwarmFallback(_logger, nar.HashPart, reason);
+                return null;
+            }
+            var length = download.Torrent!.Length;
+            Start(context, length);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long sent = 0;
+            try
+            {
+                await using var verified = download.OpenStream();
+                sent = await CopyAsync(verified, context, Stream.Null, hash, cancellationToken).ConfigureAwait(false);
+                var result = await run.ConfigureAwait(false);
+                var record = new FetchRecord(nar.HashPart, FetchSource.Swarm, sent, download.BytesFromPeers,
+                    download.BytesFromWebSeeds, 0, 0, download.BannedPeers.Count, 0);
+                if (MatchesFileHash(nar, hash.GetHashAndReset()) && _cache.Add(result.Path, nar.NarFileName) is { } cachedPath)
+                {
+                    _seeder.SeedFor(nar, download.Torrent!, cachedPath);
+                }
+                return record;
+            }
+            catch (Exception e) when (e is DownloadException or IOException or OperationCanceledException)
+            {
+                // Bytes are out: all that is left is to break the connection so Nix sees a truncated transfer.
+                ProxyLog.FetchBroken(_logger, nar.HashPart, sent, e.Message);
+                context.Abort();
+                return new FetchRecord(nar.HashPart, FetchSource.Failed, sent, download.BytesFromPeers,
+                    download.BytesFromWebSeeds, 0, 0, download.BannedPeers.Count, 0);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await download.DisposeAsync().ConfigureAwait(false);
+            TryDeleteDirectory(directory);
+        }
+    }
+
+    /// <summary>Null when the first verified piece is in hand; otherwise why the swarm is given up.</summary>
+    private async Task<string?> WaitForFirstPieceAsync(TorrentDownload download, Task<DownloadResult> run, ProxiedNar nar,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (download.ContiguousVerifiedBytes == 0 && !run.IsCompletedSuccessfully)
+        {
+            if (run.IsFaulted) return run.Exception!.GetBaseException().Message;
+            if (Stopwatch.GetElapsedTime(started) > _options.SwarmDeadline)
+            {
+                return $"no verified piece within {_options.SwarmDeadline.TotalSeconds:0.#} s";
+            }
+            await Task.WhenAny(run, Task.Delay(FirstPiecePoll, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        if (nar.FileSize is { } size && download.Torrent!.Length != size)
+        {
+            return $"the torrent has {download.Torrent.Length} bytes, the narinfo's FileSize {size}";
+        }
+        return null;
+    }
+
+    private static void TryDeleteDirectory(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

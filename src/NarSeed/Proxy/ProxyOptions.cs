@@ -1,0 +1,69 @@
+using NarSeed.Hosting;
+
+namespace NarSeed.Proxy;
+
+/// <summary>
+/// Everything <c>narseed proxy</c> is configured with, bound from the section <c>Proxy</c> of the same layers as the
+/// node (defaults, appsettings.json, the config file, <c>NARSEED__PROXY__*</c> environment variables, flags).
+/// </summary>
+public sealed class ProxyOptions
+{
+    public const string Section = "Proxy";
+
+    /// <summary>Loopback only, next to the node's 8080: a local substituter for this machine's Nix.</summary>
+    public const string DefaultListen = "127.0.0.1:8081";
+
+    /// <summary>State directory (fetched-nar cache, partial downloads) relative to the working directory.</summary>
+    public const string DefaultStateDirectory = "proxy-state";
+
+    /// <summary>Fetched nars kept at most (1 GiB): a working set of a few closures.</summary>
+    public const long DefaultCacheSize = 1L << 30;
+
+    /// <summary>
+    /// All upstreams together must answer a narinfo within this (the issue: a miss is a 404 within a second; Nix treats a 5xx or a hang
+    /// as a failed build with the default fallback = false, substitutes.md §1.1).
+    /// </summary>
+    public static readonly TimeSpan DefaultNarInfoTimeout = TimeSpan.FromMilliseconds(900);
+
+    /// <summary>The swarm must hand over the first verified piece within this, or the origin carries the nar.</summary>
+    public static readonly TimeSpan DefaultSwarmDeadline = TimeSpan.FromSeconds(5);
+
+    /// <summary>Web seeds (ws=) join when no peer delivered a piece within this (shorter than the swarm deadline).</summary>
+    public static readonly TimeSpan DefaultWebSeedDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>HTTP listen address, <c>ADDRESS:PORT</c> (<c>--listen</c>).</summary>
+    public string Listen { get; set; } = DefaultListen;
+
+    /// <summary>NarSeed nodes and/or origin caches asked for narinfos in parallel (<c>--upstream</c>, repeatable).</summary>
+    public List<string> Upstreams { get; set; } = [];
+
+    /// <summary>Only <c>nix</c> is served by the proxy so far (<c>--dialect</c>).</summary>
+    public StoreDialect Dialect { get; set; } = StoreDialect.Nix;
+
+    /// <summary>Keys whose signatures make a narinfo acceptable (<c>--trusted-key</c>, repeatable; <c>name:base64</c>).</summary>
+    public List<string> TrustedKeys { get; set; } = [];
+
+    /// <summary>Directory of the fetched-nar cache and partial downloads (<c>--state</c>).</summary>
+    public string State { get; set; } = DefaultStateDirectory;
+
+    /// <summary>Most bytes of fetched nars kept (LRU); 0 keeps none (<c>--cache-size</c>).</summary>
+    public long CacheSize { get; set; } = DefaultCacheSize;
+
+    /// <summary>How long a nar fetched from the swarm is seeded afterwards; zero (the default) is off (<c>--seed-after-fetch</c>).</summary>
+    public TimeSpan SeedAfterFetch { get; set; } = TimeSpan.Zero;
+
+    /// <summary>BitTorrent listen port while seeding fetched nars; 0 lets the system choose (<c>--bt-port</c>).</summary>
+    public int BtPort { get; set; }
+
+    /// <summary>Peers dialled for every nar besides the magnet's x.pe, e.g. a LAN seeder (<c>--peer</c>, repeatable).</summary>
+    public List<string> Peers { get; set; } = [];
+
+    public TimeSpan NarInfoTimeout { get; set; } = DefaultNarInfoTimeout;
+
+    public TimeSpan SwarmDeadline { get; set; } = DefaultSwarmDeadline;
+
+    public TimeSpan WebSeedDelay { get; set; } = DefaultWebSeedDelay;
+
+    /// <summary>The store directory of the dialect.</summary>
+    public string StoreDirectory => Dialect == StoreDialect.Guix ? "/gnu/store" : "/nix/store";
+}

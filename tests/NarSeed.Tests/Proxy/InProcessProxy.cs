@@ -1,0 +1,65 @@
+using System.Collections;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using NarSeed.Hosting;
+using NarSeed.Proxy;
+using NarSeed.TestSupport;
+
+namespace NarSeed.Tests.Proxy;
+
+/// <summary>The composed proxy (ProxyHost) on real Kestrel on 127.0.0.1, in-process; settings as configuration keys.</summary>
+public sealed class InProcessProxy : IAsyncDisposable
+{
+    private InProcessProxy(WebApplication app, int port)
+    {
+        App = app;
+        Port = port;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public WebApplication App { get; }
+
+    public int Port { get; }
+
+    public HttpClient Http { get; }
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public ProxyCounters Counters => App.Services.GetRequiredService<ProxyCounters>();
+
+    public FetchedNarCache Cache => App.Services.GetRequiredService<FetchedNarCache>();
+
+    public FetchedNarSeeder Seeder => App.Services.GetRequiredService<FetchedNarSeeder>();
+
+    /// <summary>Starts a proxy; <paramref name="settings"/> are keys under <c>Proxy:</c> (e.g. <c>Upstreams:0</c>).</summary>
+    public static async Task<InProcessProxy> StartAsync(string directory, params KeyValuePair<string, string?>[] settings)
+    {
+        Directory.CreateDirectory(directory);
+        var port = FreePort.Tcp();
+        var config = Path.Combine(directory, "proxy-config.json");
+        if (!File.Exists(config)) await File.WriteAllTextAsync(config, "{}");
+        KeyValuePair<string, string?>[] all =
+        [
+            new("State", Path.Combine(directory, "proxy-state")), new("Listen", $"127.0.0.1:{port}"), .. settings,
+        ];
+        var configuration = NodeConfiguration.Build(config,
+            all.Select(s => new KeyValuePair<string, string?>($"{ProxyOptions.Section}:{s.Key}", s.Value)),
+            new Hashtable(), directory);
+        var app = ProxyHost.Build(configuration, ProxyHost.LoadOptions(configuration));
+        await app.StartAsync();
+        return new InProcessProxy(app, port);
+    }
+
+    /// <summary>The totals as /api/proxy/status serves them (the JSON, not the object behind it).</summary>
+    public async Task<JsonElement> StatusAsync() =>
+        (await Http.GetFromJsonAsync<JsonElement>("api/proxy/status"));
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
