@@ -1,11 +1,12 @@
 using NarSeed.Catalog;
+using NarSeed.Substitutes.Compression;
 
 namespace NarSeed.Hosting;
 
 /// <summary>
 /// Turns root arguments into store paths: a store path stands for itself, a file lists store paths one per line
-/// (blank lines and <c>#</c> comments skipped), like Hydra's store-paths. xz-compressed lists need NarSeed.Substitutes'
-/// decompression and are refused with a clear error until it is wired in.
+/// (blank lines and <c>#</c> comments skipped), like Hydra's store-paths; an xz-compressed list (Hydra's
+/// store-paths.xz) is recognised by its magic bytes and decoded on the fly.
 /// </summary>
 public static class RootSpecifications
 {
@@ -37,16 +38,25 @@ public static class RootSpecifications
 
     private static async Task<List<string>> ReadListAsync(string file, CancellationToken cancellationToken)
     {
-        await using var stream = File.OpenRead(file);
+        await using var listFile = File.OpenRead(file);
         var head = new byte[XzMagic.Length];
-        var read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
-        if (head.AsSpan(0, read).SequenceEqual(XzMagic))
-        {
-            throw new NodeConfigurationException(
-                $"Root list '{file}' is xz-compressed; xz root lists are not supported yet (decompress it first).");
-        }
-        stream.Position = 0;
+        var read = await listFile.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        listFile.Position = 0;
+        var isXz = head.AsSpan(0, read).SequenceEqual(XzMagic);
+        await using var stream = isXz ? NarDecoder.Open(CompressionMethod.Xz, listFile, leaveOpen: true) : listFile;
         using var reader = new StreamReader(stream);
+        try
+        {
+            return await ReadLinesAsync(file, reader, cancellationToken);
+        }
+        catch (NarDecodingException e)
+        {
+            throw new NodeConfigurationException($"Root list '{file}' is not a valid xz file: {e.Message}");
+        }
+    }
+
+    private static async Task<List<string>> ReadLinesAsync(string file, StreamReader reader, CancellationToken cancellationToken)
+    {
         var paths = new List<string>();
         var lineNumber = 0;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
