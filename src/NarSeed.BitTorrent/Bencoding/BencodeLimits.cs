@@ -34,6 +34,13 @@ public sealed record BencodeLimits
 
     public int MaxTotalLength { get; init => field = Positive(value); } = DefaultMaxTotalLength;
 
+    /// <summary>
+    /// Canonical key order: dictionary keys unique and sorted by raw bytes (the default, required wherever a hash is
+    /// taken over the bytes). Peer messages relax it, as libtorrent's bdecode does: then neither order nor
+    /// uniqueness is checked. <see cref="BencodeValue.Parse"/> always requires it: its lookups are binary searches.
+    /// </summary>
+    public bool RequireSortedKeys { get; init; } = true;
+
     private static int Positive(int value)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);

@@ -123,7 +123,7 @@ public ref partial struct BencodeReader
         if (atKey)
         {
             ref var frame = ref _frames![_depth - 1];
-            if (frame.PreviousKeyStart >= 0)
+            if (frame.PreviousKeyStart >= 0 && _limits.RequireSortedKeys)
             {
                 var order = value.SequenceCompareTo(_data.Slice(frame.PreviousKeyStart, frame.PreviousKeyLength));
                 if (order <= 0)

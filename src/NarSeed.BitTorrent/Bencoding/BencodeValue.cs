@@ -14,6 +14,10 @@ public abstract class BencodeValue
     /// <summary>Parses exactly one canonical value filling all of <paramref name="data"/>.</summary>
     public static BencodeValue Parse(ReadOnlyMemory<byte> data, BencodeLimits? limits = null)
     {
+        if (limits is { RequireSortedKeys: false })
+        {
+            throw new ArgumentException("The DOM needs canonical key order for its lookups.", nameof(limits));
+        }
         var reader = new BencodeReader(data.Span, limits);
         var value = Read(ref reader, data);
         reader.EnsureFinished();

@@ -1,3 +1,5 @@
+using NarSeed.BitTorrent.Bencoding;
+
 namespace NarSeed.BitTorrent.Wire;
 
 /// <summary>
@@ -53,4 +55,14 @@ public static class WireLimits
 
     /// <summary>A connection where neither side is interested is closed after 600 s (libtorrent <c>inactivity_timeout</c>).</summary>
     public static readonly TimeSpan DefaultInactivityTimeout = TimeSpan.FromSeconds(600);
+
+    /// <summary>
+    /// Bencode bounds for the dictionaries of BEP 10 extension messages (handshake, ut_metadata headers). Keys need
+    /// not be sorted: libtorrent's bdecode accepts any order there, and no hash is taken over these bytes.
+    /// </summary>
+    public static BencodeLimits ExtensionMessage { get; } = new()
+    {
+        MaxDepth = 8, MaxItems = 1024, MaxStringLength = MaxExtensionDictionaryLength,
+        MaxTotalLength = MaxExtensionDictionaryLength, RequireSortedKeys = false,
+    };
 }

@@ -158,4 +158,26 @@ public class BencodeReaderTests
         reader.ReadEncodedValue();
         reader.EnsureFinished();
     }
+
+    [Fact]
+    public void Peer_message_limits_accept_keys_out_of_order_but_the_DOM_never_does()
+    {
+        // A BEP 10 handshake from a client that does not sort its keys (libtorrent's bdecode accepts it).
+        var handshake = B("d1:v7:Client21:md6:ut_pexi1e11:ut_metadatai2ee1:pi6881ee");
+        var lenient = new BencodeLimits { RequireSortedKeys = false };
+        var reader = new BencodeReader(handshake, lenient);
+        reader.ReadStartDictionary();
+        var keys = new List<string>();
+        while (!reader.TryReadEndDictionary())
+        {
+            keys.Add(Encoding.ASCII.GetString(reader.ReadString()));
+            reader.SkipValue();
+        }
+        reader.EnsureFinished();
+        keys.Should().Equal("v", "m", "p");
+
+        FluentActions.Invoking(() => new BencodeReader(handshake).ReadEncodedValue())
+            .Should().Throw<BencodeException>().Which.Reason.Should().Be(BencodeErrorReason.UnsortedKeys);
+        FluentActions.Invoking(() => BencodeValue.Parse(handshake, lenient)).Should().Throw<ArgumentException>();
+    }
 }

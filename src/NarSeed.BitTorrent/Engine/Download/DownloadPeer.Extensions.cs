@@ -13,11 +13,7 @@ internal sealed partial class DownloadPeer
     private const int MetadataData = 1;
     private const int MetadataReject = 2;
 
-    private static readonly BencodeLimits ExtensionLimits = new()
-    {
-        MaxDepth = 8, MaxItems = 1024, MaxStringLength = WireLimits.MaxExtensionDictionaryLength,
-        MaxTotalLength = WireLimits.MaxExtensionDictionaryLength,
-    };
+    private static BencodeLimits ExtensionLimits => WireLimits.ExtensionMessage;
 
     private byte _peerUtMetadataId;
     private long _peerMetadataSize;
