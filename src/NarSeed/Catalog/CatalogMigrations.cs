@@ -78,8 +78,18 @@ internal static class CatalogMigrations
         );
         """;
 
+    /// <summary>
+    /// Version 2: indices for the status page's torrent table, so a page sorted by size, upload or last activity is
+    /// an index walk with LIMIT even with 100,000 nars (sorting by store path uses store_paths' unique index).
+    /// </summary>
+    private const string V2 = """
+        CREATE INDEX nar_files_by_size ON nar_files(file_size);
+        CREATE INDEX nar_counters_by_uploaded ON nar_counters(uploaded_bytes);
+        CREATE INDEX nar_counters_by_activity ON nar_counters(last_requested_at);
+        """;
+
     /// <summary>Every step in order; index i holds the step to version i + 1.</summary>
-    public static IReadOnlyList<string> Steps { get; } = [V1];
+    public static IReadOnlyList<string> Steps { get; } = [V1, V2];
 
     public static int LatestVersion => Steps.Count;
 }
