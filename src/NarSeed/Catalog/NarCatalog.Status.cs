@@ -30,9 +30,10 @@ public sealed partial class NarCatalog
     }
 
     /// <summary>
-    /// One page of the seeded (ready) nars that have a torrent: store paths containing <paramref name="search"/>
-    /// (case-insensitive for ASCII; null or empty for all), ordered by an indexed column with the nar id as tie-break,
-    /// <paramref name="pageSize"/> rows from row <paramref name="offset"/>.
+    /// One page of the nars the node holds (ready, retired or pending; the row says which): store paths containing
+    /// <paramref name="search"/> (case-insensitive for ASCII; null or empty for all), ordered by an indexed column with
+    /// the path as tie-break, <paramref name="pageSize"/> rows from row <paramref name="offset"/>. The page's ids come
+    /// from one covering-index scan of the counters (migration 2); only those rows are then joined.
     /// </summary>
     public async Task<TorrentPage> ListTorrentPageAsync(string? search, TorrentPageSort sort, bool descending,
         long offset, int pageSize, CancellationToken cancellationToken)
@@ -45,46 +46,53 @@ public sealed partial class NarCatalog
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxTorrentPageSize);
         var direction = descending ? "DESC" : "ASC";
-        // Whitelisted: the ORDER BY text comes only from this switch, never from the request. The tie-break is the
-        // rowid of the indexed table, which every SQLite index carries, so the index alone gives the order.
-        var order = sort switch
+        // Whitelisted: the SQL text comes only from this switch, never from the request. INDEXED BY pins the plan:
+        // without statistics SQLite may otherwise pick a scan plus a sort.
+        var (index, order) = sort switch
         {
-            TorrentPageSort.Path => $"s.path {direction}",
-            TorrentPageSort.Size => $"n.file_size {direction}, n.id {direction}",
-            TorrentPageSort.Uploaded => $"c.uploaded_bytes {direction}, c.nar_id {direction}",
-            TorrentPageSort.Activity => $"c.last_requested_at {direction}, c.nar_id {direction}",
+            TorrentPageSort.Path => ("nar_table_by_path", $"path {direction}"),
+            TorrentPageSort.Size => ("nar_table_by_size", $"file_size {direction}, path {direction}"),
+            TorrentPageSort.Uploaded => ("nar_table_by_uploaded", $"uploaded_bytes {direction}, path {direction}"),
+            TorrentPageSort.Activity => ("nar_table_by_activity", $"last_requested_at {direction}, path {direction}"),
             _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, null),
         };
-        var filter = string.IsNullOrEmpty(search) ? "" : @"AND s.path LIKE $search ESCAPE '\'";
-        const string from = """
-            FROM nar_files n
-            JOIN store_paths s ON s.id = n.store_path_id
-            JOIN torrents t ON t.nar_id = n.id
-            JOIN nar_counters c ON c.nar_id = n.id
-            WHERE n.state = 1
-            """;
+        var filter = string.IsNullOrEmpty(search) ? "" : @"WHERE path LIKE $search ESCAPE '\'";
 
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var page = Command(connection, $"""
-            SELECT n.id, s.path, n.file_size, t.info_hash_v2, c.uploaded_bytes, c.last_requested_at
-            {from} {filter}
-            ORDER BY {order}
-            LIMIT $limit OFFSET $offset;
-            """);
-        await using var count = Command(connection, $"SELECT count(*) {from} {filter};");
+        await using var transaction = connection.BeginTransaction(deferred: true); // one snapshot for page and count
+        await using var ids = Command(connection, $"""
+            SELECT nar_id FROM nar_counters INDEXED BY {index} {filter}
+            ORDER BY {order} LIMIT $limit OFFSET $offset;
+            """, transaction);
+        await using var count = Command(connection,
+            $"SELECT count(*) FROM nar_counters INDEXED BY nar_table_by_path {filter};", transaction);
         if (!string.IsNullOrEmpty(search))
         {
             var pattern = $"%{EscapeLike(search)}%";
-            page.Parameters.AddWithValue("$search", pattern);
+            ids.Parameters.AddWithValue("$search", pattern);
             count.Parameters.AddWithValue("$search", pattern);
         }
-        page.Parameters.AddWithValue("$limit", pageSize);
-        page.Parameters.AddWithValue("$offset", offset);
-        var rows = await ReadAllAsync(page, r => new TorrentPageRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2),
-            (byte[])r.GetValue(3), r.GetInt64(4), r.IsDBNull(5) ? null : FromMilliseconds(r.GetInt64(5))),
-            cancellationToken);
-        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-        return new TorrentPage(rows, total);
+        ids.Parameters.AddWithValue("$limit", pageSize);
+        ids.Parameters.AddWithValue("$offset", offset);
+        var page = await ReadAllAsync(ids, r => r.GetInt64(0), cancellationToken);
+        // A short first page is the whole result: its scan already went to the end, so a count would only repeat it
+        // (a rare or missing search term costs one index scan, not two).
+        var total = offset == 0 && page.Count < pageSize
+            ? page.Count
+            : (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        if (page.Count == 0) return new TorrentPage([], total);
+
+        await using var rows = Command(connection, $"""
+            SELECT c.nar_id, c.path, c.file_size, n.state, t.info_hash_v2, c.uploaded_bytes, c.last_requested_at
+            FROM nar_counters c JOIN nar_files n ON n.id = c.nar_id LEFT JOIN torrents t ON t.nar_id = c.nar_id
+            WHERE c.nar_id IN ({string.Join(",", page.Select((_, i) => $"$id{i}"))});
+            """, transaction);
+        for (var i = 0; i < page.Count; i++) rows.Parameters.AddWithValue($"$id{i}", page[i]);
+        var byId = (await ReadAllAsync(rows, r => new TorrentPageRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2),
+            (NarState)r.GetInt32(3), r.IsDBNull(4) ? null : (byte[])r.GetValue(4), r.GetInt64(5),
+            r.IsDBNull(6) ? null : FromMilliseconds(r.GetInt64(6))), cancellationToken)).ToDictionary(r => r.NarId);
+        // A nar deleted between the two reads is impossible inside the transaction; the order is the ids' order.
+        return new TorrentPage(page.Where(byId.ContainsKey).Select(id => byId[id]).ToList(), total);
     }
 
     /// <summary>

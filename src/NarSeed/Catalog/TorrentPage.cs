@@ -1,4 +1,4 @@
 namespace NarSeed.Catalog;
 
-/// <summary>One page of the torrent table and how many rows match the search in all.</summary>
+/// <summary>One page of the torrent table and how many nars match the search in all.</summary>
 public sealed record TorrentPage(IReadOnlyList<TorrentPageRow> Rows, long TotalRows);

@@ -49,12 +49,13 @@ public sealed class StatusService(
             .ToDictionary(t => Convert.ToHexStringLower(t.InfoHashV2.Span), StringComparer.Ordinal);
         var rows = page.Rows.Select(row =>
         {
-            var hash = Convert.ToHexStringLower(row.InfoHashV2.Span);
-            live.TryGetValue(hash, out var swarmRow);
-            var seeders = discovery.KnownSeeders(row.InfoHashV2.Span);
+            var hash = row.InfoHashV2 is { } h ? Convert.ToHexStringLower(h.Span) : null;
+            var swarmRow = hash is not null ? live.GetValueOrDefault(hash) : null;
+            var seeders = row.InfoHashV2 is { } v2 ? discovery.KnownSeeders(v2.Span) : null;
             var activity = Later(row.LastActivity, swarmRow?.LastUpload);
-            return new TorrentRow(row.StorePath, hash, row.FileSize, swarmRow?.ConnectedPeers ?? 0, seeders,
-                row.UploadedBytes, activity, AtRisk: seeders is not > 1);
+            return new TorrentRow(row.StorePath, hash, row.State.ToString().ToLowerInvariant(), row.FileSize,
+                swarmRow?.ConnectedPeers ?? 0, seeders, row.UploadedBytes, activity,
+                AtRisk: row.State == NarState.Ready && seeders is not > 1);
         }).ToList();
         var pages = (int)Math.Min(int.MaxValue, (page.TotalRows + query.PageSize - 1) / query.PageSize);
         return new TorrentTable(query.SortName, query.Descending ? "desc" : "asc", query.Search, query.Page,

@@ -128,7 +128,14 @@
         return td;
       };
       const path = cell(r.storePath, "path");
-      path.title = "info-hash " + r.infoHash;
+      path.title = r.infoHash ? "info-hash " + r.infoHash : "no torrent yet";
+      if (r.state !== "ready") {
+        tr.classList.add("not-seeded");
+        const badge = document.createElement("span");
+        badge.className = "state-badge";
+        badge.textContent = r.state;
+        path.append(badge);
+      }
       if (r.atRisk) {
         const badge = document.createElement("span");
         badge.className = "risk";
