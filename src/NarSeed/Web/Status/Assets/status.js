@@ -49,6 +49,7 @@
       const li = document.createElement("li");
       if (!t) { li.textContent = "no trackers configured"; return li; }
       const url = document.createElement("span");
+      url.className = "url";
       url.textContent = t.url;
       const st = document.createElement("span");
       st.className = "state";
@@ -85,7 +86,7 @@
     if (!samples || samples.length < 2) {
       $("chart-line").setAttribute("d", "");
       $("chart-area").setAttribute("d", "");
-      set("chart-max", "collecting samples…");
+      set("chart-max", "(collecting samples…)");
       return;
     }
     const t0 = Date.parse(samples[0].at);
@@ -101,10 +102,10 @@
     const line = points.map((p, i) => (i ? "L" : "M") + p[0].toFixed(1) + " " + p[1].toFixed(1)).join(" ");
     $("chart-line").setAttribute("d", line);
     $("chart-area").setAttribute("d", line + " L" + W + " " + H + " L0 " + H + " Z");
-    set("chart-max", "max " + rate(top));
+    set("chart-max", "· peak scale " + rate(top));
     const minutes = Math.round(span / 60000);
     set("chart-from", minutes >= 1 ? minutes + " min ago" : Math.round(span / 1000) + " s ago");
-    set("chart-span", "(" + samples.length + " samples)");
+    set("chart-span", "· " + samples.length + " samples");
   }
 
   function niceCeiling(v) {
@@ -142,7 +143,7 @@
         badge.textContent = "at risk";
         path.append(badge);
       }
-      cell(bytes(r.sizeBytes), "num size");
+      cell(bytes(r.sizeBytes), "num size hide-narrow");
       cell(count(r.peers), "num peers");
       cell(r.knownSeeders === null ? "?" : count(r.knownSeeders), "num seeds hide-narrow");
       cell(bytes(r.uploadedBytes), "num uploaded");
