@@ -13,6 +13,7 @@ packages=(
   python3-prometheus-client  # a real Prometheus text-format parser
   libsodium23 libgcrypt20 liblzma5 libzstd1 libbz2-1.0  # native libraries behind signatures and decompression
   xz-utils zstd lzip bzip2 curl procps iproute2 systemd
+  wrk                     # HTTP load generator: narinfo serving benchmark against nginx
 )
 
 missing=()

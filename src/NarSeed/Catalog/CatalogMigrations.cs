@@ -83,6 +83,7 @@ internal static class CatalogMigrations
     /// (copied by triggers, so no writer has to know), and four covering indices order it by path, size, upload and
     /// last activity with the path inside: a page — sorted by any of them, searched by a path substring, at any
     /// offset — is one index scan, never a join per skipped row (100,000 nars: a few milliseconds, a search ~20 ms).
+    /// A search of three characters or more finds its matches in an FTS5 trigram index instead of scanning paths.
     /// The state is deliberately not copied: the GC retires tens of thousands of nars per pass, and a trigger there
     /// would rewrite four indices per nar (measured: 0.2 s became 3.3 s for 50,000 nars).
     /// </summary>
@@ -109,6 +110,18 @@ internal static class CatalogMigrations
         CREATE INDEX nar_table_by_size ON nar_counters(file_size, path);
         CREATE INDEX nar_table_by_uploaded ON nar_counters(uploaded_bytes, path);
         CREATE INDEX nar_table_by_activity ON nar_counters(last_requested_at, path);
+
+        -- Substring search over store paths without a scan: an FTS5 trigram index of the same paths (rowid = nar id),
+        -- kept in step with nar_counters.path by triggers.
+        CREATE VIRTUAL TABLE nar_paths USING fts5(path, tokenize = 'trigram');
+        INSERT INTO nar_paths (rowid, path) SELECT nar_id, path FROM nar_counters;
+        CREATE TRIGGER nar_counters_index_path AFTER UPDATE OF path ON nar_counters BEGIN
+            DELETE FROM nar_paths WHERE rowid = OLD.nar_id;
+            INSERT INTO nar_paths (rowid, path) VALUES (NEW.nar_id, NEW.path);
+        END;
+        CREATE TRIGGER nar_counters_unindex_path AFTER DELETE ON nar_counters BEGIN
+            DELETE FROM nar_paths WHERE rowid = OLD.nar_id;
+        END;
         """;
 
     /// <summary>Every step in order; index i holds the step to version i + 1.</summary>

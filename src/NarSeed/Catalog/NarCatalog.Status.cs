@@ -60,12 +60,49 @@ public sealed partial class NarCatalog
 
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: true); // one snapshot for page and count
+        long? matches = null;
+        var capped = false;
+        if (search is { Length: >= MinIndexedSearchLength })
+        {
+            // Trigram index: the number of matches first, then either sort the few matches directly, or (many
+            // matches) walk the sort index with LIKE, which finds a page's worth of common matches early.
+            // Counting stops after MaxCountedMatches: a term every path has ("/nix/store/") would otherwise cost a
+            // walk of the whole index for a number the page shows as "10,000+".
+            await using var countMatches = Command(connection,
+                "SELECT count(*) FROM (SELECT 1 FROM nar_paths WHERE nar_paths MATCH $phrase LIMIT $cap);",
+                transaction);
+            countMatches.Parameters.AddWithValue("$phrase", Phrase(search));
+            countMatches.Parameters.AddWithValue("$cap", MaxCountedMatches + 1);
+            matches = (long)(await countMatches.ExecuteScalarAsync(cancellationToken))!;
+            if (matches > MaxCountedMatches)
+            {
+                matches = MaxCountedMatches;
+                capped = true;
+            }
+            else if (matches <= MaxMatchesSortedDirectly)
+            {
+                await using var few = Command(connection, $"""
+                    SELECT c.nar_id FROM nar_paths f CROSS JOIN nar_counters c ON c.nar_id = f.rowid
+                    WHERE nar_paths MATCH $phrase ORDER BY {order.Replace("path", "c.path")}
+                    LIMIT $limit OFFSET $offset;
+                    """, transaction);
+                few.Parameters.AddWithValue("$phrase", Phrase(search));
+                few.Parameters.AddWithValue("$limit", pageSize);
+                few.Parameters.AddWithValue("$offset", offset);
+                var found = await ReadAllAsync(few, r => r.GetInt64(0), cancellationToken);
+                return await ReadPageRowsAsync(connection, transaction, found, matches.Value, false,
+                    cancellationToken);
+            }
+        }
         await using var ids = Command(connection, $"""
             SELECT nar_id FROM nar_counters INDEXED BY {index} {filter}
             ORDER BY {order} LIMIT $limit OFFSET $offset;
             """, transaction);
-        await using var count = Command(connection,
-            $"SELECT count(*) FROM nar_counters INDEXED BY nar_table_by_path {filter};", transaction);
+        await using var count = Command(connection, $"""
+            SELECT count(*) FROM (SELECT 1 FROM nar_counters INDEXED BY nar_table_by_path {filter} LIMIT $cap);
+            """, transaction);
+        // Without a search every nar counts (an index walk, milliseconds); a short search stops counting at the cap.
+        count.Parameters.AddWithValue("$cap", string.IsNullOrEmpty(search) ? -1 : MaxCountedMatches + 1);
         if (!string.IsNullOrEmpty(search))
         {
             var pattern = $"%{EscapeLike(search)}%";
@@ -77,10 +114,33 @@ public sealed partial class NarCatalog
         var page = await ReadAllAsync(ids, r => r.GetInt64(0), cancellationToken);
         // A short first page is the whole result: its scan already went to the end, so a count would only repeat it
         // (a rare or missing search term costs one index scan, not two).
-        var total = offset == 0 && page.Count < pageSize
+        var total = matches ?? (offset == 0 && page.Count < pageSize
             ? page.Count
-            : (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-        if (page.Count == 0) return new TorrentPage([], total);
+            : (long)(await count.ExecuteScalarAsync(cancellationToken))!);
+        if (matches is null && total > MaxCountedMatches && !string.IsNullOrEmpty(search))
+        {
+            total = MaxCountedMatches;
+            capped = true;
+        }
+        return await ReadPageRowsAsync(connection, transaction, page, total, capped, cancellationToken);
+    }
+
+    /// <summary>Searches this long or longer use the trigram index (a trigram is three characters).</summary>
+    private const int MinIndexedSearchLength = 3;
+
+    /// <summary>A search counts its matches up to this many; beyond, the total is reported as "at least".</summary>
+    public const int MaxCountedMatches = 10_000;
+
+    /// <summary>Up to this many matches are fetched and sorted directly; beyond, the sort index is walked.</summary>
+    private const int MaxMatchesSortedDirectly = 5000;
+
+    /// <summary>An FTS5 phrase: the search in double quotes (inner quotes doubled), so no character is syntax.</summary>
+    private static string Phrase(string search) => $"\"{search.Replace("\"", "\"\"")}\"";
+
+    private static async Task<TorrentPage> ReadPageRowsAsync(SqliteConnection connection, SqliteTransaction transaction,
+        IReadOnlyList<long> page, long total, bool capped, CancellationToken cancellationToken)
+    {
+        if (page.Count == 0) return new TorrentPage([], total, capped);
 
         await using var rows = Command(connection, $"""
             SELECT c.nar_id, c.path, c.file_size, n.state, t.info_hash_v2, c.uploaded_bytes, c.last_requested_at
@@ -92,7 +152,7 @@ public sealed partial class NarCatalog
             (NarState)r.GetInt32(3), r.IsDBNull(4) ? null : (byte[])r.GetValue(4), r.GetInt64(5),
             r.IsDBNull(6) ? null : FromMilliseconds(r.GetInt64(6))), cancellationToken)).ToDictionary(r => r.NarId);
         // A nar deleted between the two reads is impossible inside the transaction; the order is the ids' order.
-        return new TorrentPage(page.Where(byId.ContainsKey).Select(id => byId[id]).ToList(), total);
+        return new TorrentPage(page.Where(byId.ContainsKey).Select(id => byId[id]).ToList(), total, capped);
     }
 
     /// <summary>

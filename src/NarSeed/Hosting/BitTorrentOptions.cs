@@ -21,4 +21,8 @@ public sealed class BitTorrentOptions
 
     /// <summary>Tracker announce URLs written into every torrent (<c>--tracker</c>, repeatable).</summary>
     public List<string> Trackers { get; set; } = [];
+
+    /// <summary>The address peers are told to connect to (magnet <c>x.pe</c>), <c>ADDRESS[:PORT]</c>; by default the
+    /// HTTP listen host and <see cref="Port"/>.</summary>
+    public string? PublicAddress { get; set; }
 }

@@ -42,6 +42,7 @@ public static class NodeHost
         builder.Services.AddSingleton(notifier);
         // Order matters for lifecycle callbacks: the catalog is repaired before anything else starts.
         builder.Services.AddHostedService<CatalogStartupService>();
+        builder.Services.AddNodeSeedingAndMirror();
         builder.Services.AddHostedService<GcService>();
         builder.Services.AddHostedService<SystemdNotifyService>();
         builder.Services.AddNodeStatus();
@@ -58,6 +59,9 @@ public static class NodeHost
         var app = builder.Build();
         app.UseRouting();
         app.MapCacheInfo(options);
+        app.MapNarInfos();
+        app.MapNars();
+        app.MapTorrentFiles();
         app.MapStatus().MapMetrics();
         app.MapNotFoundFallback();
 

@@ -60,6 +60,9 @@ public sealed class NodeOptions
     [ValidateObjectMembers]
     public GcOptions Gc { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public NarSeed.Mirror.MirrorOptions Mirror { get; set; } = new();
+
     /// <summary>The store directory of the dialect.</summary>
     public string StoreDirectory => Dialect == StoreDialect.Guix ? "/gnu/store" : "/nix/store";
 }

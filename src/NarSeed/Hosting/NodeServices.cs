@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NarSeed.Catalog;
 using NarSeed.Gc;
+using NarSeed.Mirror;
+using NarSeed.Seeding;
 
 namespace NarSeed.Hosting;
 
@@ -30,6 +32,26 @@ public static class NodeServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new NarStore(sp.GetRequiredService<IOptions<NodeOptions>>().Value.State));
         services.AddSingleton<GarbageCollector>();
+        return services;
+    }
+
+    /// <summary>
+    /// Seeding (one engine, also the GC's <see cref="INarSeedingControl"/>), the served narinfos, usage counters and the
+    /// mirror with its progress read model. Seeding starts before the mirror, which hands it every nar it stores.
+    /// </summary>
+    public static IServiceCollection AddNodeSeedingAndMirror(this IServiceCollection services)
+    {
+        services.AddSingleton<NarUsageCounters>();
+        services.AddSingleton<SeedingService>();
+        services.AddSingleton<INarSeedingControl>(sp => sp.GetRequiredService<SeedingService>());
+        services.AddHostedService(sp => sp.GetRequiredService<SeedingService>());
+        services.AddSingleton<NodeNarInfos>();
+        services.AddSingleton<MirrorProgress>();
+        services.AddSingleton(sp => new NarMirror(sp.GetRequiredService<NarCatalog>(),
+            sp.GetRequiredService<NarStore>(), sp.GetRequiredService<SeedingService>(),
+            sp.GetRequiredService<MirrorProgress>(), sp.GetRequiredService<IOptions<NodeOptions>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<NarMirror>>()));
+        services.AddHostedService<MirrorService>();
         return services;
     }
 

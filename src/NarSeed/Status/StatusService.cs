@@ -59,7 +59,7 @@ public sealed class StatusService(
         }).ToList();
         var pages = (int)Math.Min(int.MaxValue, (page.TotalRows + query.PageSize - 1) / query.PageSize);
         return new TorrentTable(query.SortName, query.Descending ? "desc" : "asc", query.Search, query.Page,
-            query.PageSize, page.TotalRows, pages, rows);
+            query.PageSize, page.TotalRows, page.TotalIsLowerBound, pages, rows);
     }
 
     private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) =>

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using NarSeed.BitTorrent.Engine;
 using NarSeed.Metrics;
+using NarSeed.Mirror;
+using NarSeed.Seeding;
 
 namespace NarSeed.Status;
 
@@ -9,15 +10,21 @@ namespace NarSeed.Status;
 public static class StatusServices
 {
     /// <summary>
-    /// Read models default to the node's own components (the <see cref="SeedEngine"/> if one is registered, the
-    /// configured trackers, no mirror); a feature that registers its own source first wins (TryAdd).
+    /// Read models default to the node's own components (the seeding service's engine, the configured trackers and
+    /// scrapes, the mirror's progress); a feature that registers its own source first wins (TryAdd).
     /// </summary>
     public static IServiceCollection AddNodeStatus(this IServiceCollection services)
     {
-        services.TryAddSingleton<ISwarmStatusSource>(sp => new SeedEngineSwarmStatus(sp.GetService<SeedEngine>()));
+        services.TryAddSingleton<ISwarmStatusSource>(sp =>
+        {
+            var seeding = sp.GetService<SeedingService>();
+            return new SeedEngineSwarmStatus(() => seeding?.Engine);
+        });
         services.TryAddSingleton<ScrapeBook>();
         services.TryAddSingleton<IDiscoveryStatusSource>(sp => sp.GetRequiredService<ScrapeBook>());
-        services.TryAddSingleton<IMirrorStatusSource, NoMirrorStatus>();
+        services.TryAddSingleton<IMirrorStatusSource>(sp => sp.GetService<MirrorProgress>() is { } progress
+            ? new MirrorProgressStatus(progress)
+            : new NoMirrorStatus());
         services.TryAddSingleton(_ => new UploadRateHistory());
         services.AddSingleton<StatusSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusSampler>());

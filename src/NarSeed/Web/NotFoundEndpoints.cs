@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace NarSeed.Web;
@@ -14,8 +15,11 @@ public static class NotFoundEndpoints
     {
         // "{*path}" rather than MapFallback()'s default, whose "nonfile" constraint skips paths with a dot
         // (x.narinfo, nar/….nar.xz): exactly the ones Nix asks for.
-        endpoints.MapFallback("{*path}", () =>
-            TypedResults.Text("Not Found\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound));
+        endpoints.MapFallback("{*path}", NotFound);
         return endpoints;
     }
+
+    /// <summary>The one 404 answer, shared by the endpoints that look something up and do not find it.</summary>
+    public static ContentHttpResult NotFound() =>
+        TypedResults.Text("Not Found\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
 }

@@ -5,7 +5,7 @@ namespace NarSeed.Tests.Status;
 /// <summary>Runs lt_download.py: real libtorrent fetching one torrent from the node's engine on 127.0.0.1.</summary>
 internal static class LibtorrentClient
 {
-    public static async Task<long> DownloadAsync(SeededNar nar, int enginePort, string saveDirectory)
+    public static async Task<long> DownloadAsync(StatusNar nar, int enginePort, string saveDirectory)
     {
         Directory.CreateDirectory(saveDirectory);
         var script = Path.Combine(AppContext.BaseDirectory, "Status", "lt_download.py");

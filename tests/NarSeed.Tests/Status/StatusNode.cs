@@ -1,39 +1,38 @@
 using System.Collections;
-using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using NarSeed.BitTorrent.Engine;
 using NarSeed.BitTorrent.Metainfo;
 using NarSeed.Catalog;
 using NarSeed.Hosting;
+using NarSeed.Seeding;
 using NarSeed.Status;
 using NarSeed.TestSupport;
 
 namespace NarSeed.Tests.Status;
 
 /// <summary>
-/// A whole node on a real Kestrel on 127.0.0.1 (NodeHost, the composition root) plus a real <see cref="SeedEngine"/>
-/// on a loopback port. The node does not register a seeding engine yet (the seeding service is another branch), so
-/// this harness adds one and puts nars in the catalog and the engine the way the seeding service will: nar file in
-/// the nar store, store path + nar + torrent rows in the catalog, torrent registered with the engine.
+/// A whole node on a real Kestrel on 127.0.0.1 (NodeHost, the composition root) with its own seeding service and
+/// engine on a free BitTorrent port. Nars go in as the mirror puts them in (without an origin): the file into the nar
+/// store, store path + nar + torrent rows (NarTorrents, as the mirror builds them) into the catalog, then
+/// <see cref="SeedingService.SeedAsync"/>. Clients get the node's own <c>.torrent</c> from its HTTP endpoint.
 /// </summary>
 internal sealed class StatusNode : IAsyncDisposable
 {
     private readonly TempDirectory _dir = new("narseed-status-");
 
-    private StatusNode(WebApplication app, SeedEngine engine, int port)
+    private StatusNode(WebApplication app, int port)
     {
         App = app;
-        Engine = engine;
         BaseUrl = $"http://127.0.0.1:{port}/";
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public WebApplication App { get; }
 
-    public SeedEngine Engine { get; }
+    public SeedEngine Engine => App.Services.GetRequiredService<SeedingService>().Engine
+                                ?? throw new InvalidOperationException("The seeding service has not started.");
 
     public string BaseUrl { get; }
 
@@ -51,17 +50,15 @@ internal sealed class StatusNode : IAsyncDisposable
             File.WriteAllText(dir.Combine("config.json"), "{}");
             var port = FreePort.Tcp();
             KeyValuePair<string, string?>[] all =
-                [new("State", dir.Combine("state")), new("Http", $"127.0.0.1:{port}"), .. settings];
+            [
+                new("State", dir.Combine("state")), new("Http", $"127.0.0.1:{port}"),
+                new("BitTorrent:Port", FreePort.Tcp().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                .. settings,
+            ];
             var configuration = NodeConfiguration.Build(dir.Combine("config.json"), all, new Hashtable(), dir.Path);
-            var engine = new SeedEngine(new SeedEngineOptions { ListenAddresses = [IPAddress.Loopback] });
-            var app = NodeHost.Build(configuration, NodeServices.LoadOptions(configuration), new SystemdNotifier(null),
-                services =>
-                {
-                    services.AddSingleton(engine);
-                    services.AddHostedService<EngineLifetime>();
-                });
+            var app = NodeHost.Build(configuration, NodeServices.LoadOptions(configuration), new SystemdNotifier(null));
             await app.StartAsync();
-            var node = new StatusNode(app, engine, port);
+            var node = new StatusNode(app, port);
             node._configDir = dir;
             return node;
         }
@@ -75,7 +72,7 @@ internal sealed class StatusNode : IAsyncDisposable
     private TempDirectory? _configDir;
 
     /// <summary>A nar of <paramref name="size"/> random bytes for store path <c>/nix/store/HASH-NAME</c>, seeded.</summary>
-    public async Task<SeededNar> AddNarAsync(int n, string name, int size)
+    public async Task<StatusNar> AddNarAsync(int n, string name, int size)
     {
         var hash = CatalogTestDataHash(n);
         var storePath = $"/nix/store/{hash}-{name}";
@@ -90,18 +87,20 @@ internal sealed class StatusNode : IAsyncDisposable
         }
         var narInfo = Encoding.UTF8.GetBytes($"StorePath: {storePath}\nURL: nar/{fileName}\n");
         await Catalog.AddStorePathAsync(new StorePathRecord(hash, storePath, narInfo, $"sha256:{hash}", size, null,
-            "https://cache.example", []), CancellationToken.None);
-        var narId = await Catalog.AddNarAsync(new NarFileRecord(hash, $"nar/{fileName}",
-            $"https://cache.example/nar/{fileName}", "none", $"sha256:{hash}", size, fileName, NarState.Ready),
-            CancellationToken.None);
+            "http://127.0.0.1:9", []), CancellationToken.None);
         var path = store.GetPath(fileName);
-        var info = await TorrentBuilder.CreateAsync(path, new TorrentCreateOptions { Name = fileName });
-        await Catalog.SetTorrentAsync(new TorrentRecord(narId, info.InfoHashV2, info.InfoHashV1, info.PieceLength,
-            info.PiecesRoot, info.PieceLayer), CancellationToken.None);
-        Engine.Register(SeedTorrent.FromTorrentInfo(info, path));
+        // The origin URL is the torrent's web seed; a closed local port, so clients fall back to the node at once.
+        var originUrl = $"http://127.0.0.1:9/nar/{fileName}";
+        var narId = await Catalog.AddNarAsync(new NarFileRecord(hash, $"nar/{fileName}", originUrl, "none",
+            $"sha256:{hash}", size, fileName, NarState.Ready), CancellationToken.None);
+        var nar = (await Catalog.FindNarAsync(hash, CancellationToken.None))!;
+        var (info, record) = await NarTorrents.BuildAsync(narId, path, fileName, originUrl, hybrid: false, [],
+            CancellationToken.None);
+        await Catalog.SetTorrentAsync(record, CancellationToken.None);
+        await App.Services.GetRequiredService<SeedingService>().SeedAsync(nar, record, CancellationToken.None);
         var torrentFile = _dir.Combine($"{hash}.torrent");
-        await File.WriteAllBytesAsync(torrentFile, info.ToTorrentFile());
-        return new SeededNar(storePath, path, torrentFile, info, size);
+        await File.WriteAllBytesAsync(torrentFile, await Http.GetByteArrayAsync($"{hash}.torrent"));
+        return new StatusNar(storePath, path, torrentFile, info, size);
     }
 
     /// <summary>Takes an upload sample now instead of waiting for the sampler's tick.</summary>
@@ -119,15 +118,7 @@ internal sealed class StatusNode : IAsyncDisposable
         _configDir?.Dispose();
         _dir.Dispose();
     }
-
-    /// <summary>Starts the engine with the host and stops it with the host, as the seeding service will.</summary>
-    private sealed class EngineLifetime(SeedEngine engine) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => engine.StartAsync(cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => engine.DisposeAsync().AsTask();
-    }
 }
 
 /// <summary>A nar the harness put in the catalog and the engine.</summary>
-internal sealed record SeededNar(string StorePath, string DataPath, string TorrentFile, TorrentInfo Info, int Size);
+internal sealed record StatusNar(string StorePath, string DataPath, string TorrentFile, TorrentInfo Info, int Size);

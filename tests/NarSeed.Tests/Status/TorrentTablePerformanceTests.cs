@@ -1,16 +1,21 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NarSeed.Catalog;
+using NarSeed.Hosting;
 using NarSeed.Status;
+using NarSeed.TestSupport;
 using Xunit.Abstractions;
 
 namespace NarSeed.Tests.Status;
 
 /// <summary>
 /// The one timing requirement: with 100,000 torrents in the catalog, a page of /api/torrents answers in under
-/// 100 ms. Measured in-process on the node's own StatusService (catalog query + live merge), median of five, for
-/// every sort column, a search, a search with no match and a deep page; the HTTP round trip is measured alongside.
+/// 100 ms. Measured in-process on a StatusService over a real catalog file (catalog query + live merge), median of
+/// five, for every sort column, searches (common, rare, none) and deep pages. A whole node is not used here: its
+/// seeding service would start registering the 100,000 synthetic nars (whose files do not exist) mid-measurement.
 /// </summary>
 public sealed class TorrentTablePerformanceTests(ITestOutputHelper output)
 {
@@ -20,13 +25,21 @@ public sealed class TorrentTablePerformanceTests(ITestOutputHelper output)
     [Fact]
     public async Task A_page_of_100000_torrents_answers_in_under_100_ms()
     {
-        await using var node = await StatusNode.StartAsync();
-        await BulkInsertAsync(node.Catalog.DatabasePath);
-        var status = node.App.Services.GetRequiredService<StatusService>();
+        using var dir = new TempDirectory("narseed-table-");
+        var catalog = await NarCatalog.OpenAsync(dir.Combine(NarCatalog.FileName), TimeProvider.System,
+            CancellationToken.None);
+        await BulkInsertAsync(catalog.DatabasePath);
+        var options = Options.Create(new NodeOptions { State = dir.Path });
+        var swarm = new SeedEngineSwarmStatus(() => null);
+        var history = new UploadRateHistory();
+        var sampler = new StatusSampler(swarm, catalog, history, TimeProvider.System, NullLogger<StatusSampler>.Instance);
+        var status = new StatusService(catalog, swarm, new ScrapeBook(options), new NoMirrorStatus(), history, sampler,
+            [], options, TimeProvider.System);
         string[] queries =
         [
             "", "sort=size", "sort=size&order=asc", "sort=uploaded", "sort=activity", "sort=path&order=desc",
-            "q=pkg-4242", "q=python3", "q=no-such-package", "sort=uploaded&q=python3&page=3",
+            "q=pkg-4242", "q=python3", "q=no-such-package", "sort=uploaded&q=python3&page=3", "q=/nix/store/",
+            "sort=activity&q=pkg-", "q=ib", "sort=size&q=pkg-1&page=100",
             "sort=size&page=1999", "sort=path&size=200&page=400",
         ];
         foreach (var raw in queries)
@@ -41,12 +54,8 @@ public sealed class TorrentTablePerformanceTests(ITestOutputHelper output)
                 times.Add(clock.Elapsed);
             }
             var median = times.Order().ElementAt(2);
-            var http = Stopwatch.StartNew();
-            var response = await node.Http.GetAsync($"api/torrents?{raw}");
-            http.Stop();
-            response.EnsureSuccessStatusCode();
-            output.WriteLine($"{raw,-36} rows {table.Rows.Count,3} of {table.TotalRows,6}: median {median.TotalMilliseconds,6:F1} ms " +
-                             $"in-process, {http.Elapsed.TotalMilliseconds,6:F1} ms over HTTP");
+            output.WriteLine($"{raw,-36} rows {table.Rows.Count,3} of {table.TotalRows,6}: median " +
+                             $"{median.TotalMilliseconds,6:F1} ms, slowest {times.Max().TotalMilliseconds,6:F1} ms");
             median.Should().BeLessThan(Limit, $"'{raw}' must answer in under 100 ms with {Torrents} torrents");
             if (raw.StartsWith("q=no-such", StringComparison.Ordinal)) table.TotalRows.Should().Be(0);
             else table.Rows.Should().NotBeEmpty(raw);
@@ -59,6 +68,15 @@ public sealed class TorrentTablePerformanceTests(ITestOutputHelper output)
         var search = await status.ReadTorrentsAsync(Parse("q=python3&size=200"), CancellationToken.None);
         search.Rows.Should().OnlyContain(r => r.StorePath.Contains("python3"));
         search.TotalRows.Should().Be(Torrents / 10);
+        search.TotalIsLowerBound.Should().BeFalse();
+        var everything = await status.ReadTorrentsAsync(Parse("q=/NIX/store/&sort=size"), CancellationToken.None);
+        everything.TotalIsLowerBound.Should().BeTrue();
+        everything.TotalRows.Should().Be(NarCatalog.MaxCountedMatches);
+        everything.Rows.Select(r => r.SizeBytes).Should().BeInDescendingOrder();
+        var few = await status.ReadTorrentsAsync(Parse("q=pkg-4242&sort=uploaded"), CancellationToken.None);
+        few.Rows.Select(r => r.StorePath).Should().OnlyContain(p => p.Contains("pkg-4242"));
+        few.TotalRows.Should().Be(11);
+        few.Rows.Select(r => r.UploadedBytes).Should().BeInDescendingOrder();
     }
 
     private static TorrentQuery Parse(string raw)

@@ -160,10 +160,11 @@
       rows.push(tr);
     }
     body.replaceChildren(...rows);
-    set("torrent-count", "(" + count(t.totalRows) + (t.query ? " matching" : "") + ")");
-    set("page-info", "page " + t.page + " of " + Math.max(1, t.totalPages));
+    const more = t.totalIsLowerBound ? "+" : "";
+    set("torrent-count", "(" + count(t.totalRows) + more + (t.query ? " matching" : "") + ")");
+    set("page-info", "page " + t.page + " of " + Math.max(1, t.totalPages) + more);
     $("prev").disabled = t.page <= 1;
-    $("next").disabled = t.page >= t.totalPages;
+    $("next").disabled = t.totalIsLowerBound ? t.rows.length < t.pageSize : t.page >= t.totalPages;
     for (const th of document.querySelectorAll("th[data-sort]")) {
       th.setAttribute("aria-sort", th.dataset.sort === t.sort ? (t.order === "asc" ? "ascending" : "descending") : "none");
     }

@@ -1,0 +1,58 @@
+using NarSeed.BitTorrent.Metainfo;
+using NarSeed.Catalog;
+
+namespace NarSeed.Seeding;
+
+/// <summary>
+/// Builds a nar's torrent deterministically (TorrentBuilder: byte-identical to libtorrent's create_torrent) and turns
+/// the catalog's compact record (piece length, pieces root, piece layer) back into the info dictionary and the
+/// <c>.torrent</c> file. The torrent is named after the nar file; its web seed is the origin's absolute nar URL.
+/// </summary>
+public static class NarTorrents
+{
+    /// <summary>Hashes a stored nar file and returns the torrent and its catalog record.</summary>
+    public static async Task<(TorrentInfo Info, TorrentRecord Record)> BuildAsync(
+        long narId, string filePath, string name, string originUrl, bool hybrid, IReadOnlyList<string> trackers,
+        CancellationToken cancellationToken)
+    {
+        var info = await TorrentBuilder.CreateAsync(filePath,
+            new TorrentCreateOptions { Hybrid = hybrid, Name = name, WebSeeds = [originUrl], Trackers = trackers },
+            cancellationToken);
+        return (info, ToRecord(narId, info));
+    }
+
+    public static TorrentRecord ToRecord(long narId, TorrentInfo info) =>
+        new(narId, info.InfoHashV2.ToArray(),
+            // Not `InfoHashV1?.ToArray()`: a null byte[] converts to an empty, non-null ReadOnlyMemory<byte>?.
+            info.InfoHashV1 is { } v1 ? v1.ToArray() : (ReadOnlyMemory<byte>?)null,
+            info.PieceLength, info.PiecesRoot.ToArray(), info.PieceLayer.ToArray());
+
+    /// <summary>
+    /// The torrent again from the catalog's record. A v2-only torrent is rebuilt from the piece layer alone; a hybrid
+    /// one needs its v1 piece hashes, which the catalog does not keep, so the file is hashed again.
+    /// </summary>
+    public static async Task<TorrentInfo> RestoreAsync(
+        NarFileRecord nar, TorrentRecord record, string filePath, IReadOnlyList<string> trackers,
+        CancellationToken cancellationToken)
+    {
+        TorrentInfo info;
+        if (record.InfoHashV1 is null)
+        {
+            // A file of one piece has no piece layer: its pieces root is its one piece hash.
+            var pieceHashes = record.PieceLayer.IsEmpty ? record.PiecesRoot : record.PieceLayer;
+            info = TorrentBuilder.FromHashes(nar.LocalPath, nar.FileSize, record.PieceLength, pieceHashes.Span,
+                [], [nar.OriginUrl], trackers);
+        }
+        else
+        {
+            (info, _) = await BuildAsync(record.NarId, filePath, nar.LocalPath, nar.OriginUrl, true, trackers,
+                cancellationToken);
+        }
+        if (!info.InfoHashV2.Span.SequenceEqual(record.InfoHashV2.Span))
+        {
+            throw new InvalidDataException(
+                $"The torrent rebuilt for {nar.LocalPath} does not have the catalogued info-hash.");
+        }
+        return info;
+    }
+}
