@@ -35,6 +35,11 @@ internal sealed partial class PeerConnection
             w.WriteStartDictionary();
             w.WriteKey("ut_metadata");
             w.WriteInteger(UtMetadataId);
+            if (_engine.PexEnabled)
+            {
+                w.WriteKey("ut_pex");
+                w.WriteInteger(UtPexId);
+            }
             w.WriteEndDictionary();
             w.WriteKey("metadata_size");
             w.WriteInteger(torrent.MetadataSize);
@@ -58,13 +63,14 @@ internal sealed partial class PeerConnection
             throw new WireProtocolException(WireProtocolErrorReason.InvalidExtensionMessage,
                 $"Extension message of {message.Payload.Length} bytes.", offset);
         }
-        if (message.ExtendedId is not (ExtendedMessage.HandshakeId or UtMetadataId)) return;
+        if (message.ExtendedId is not (ExtendedMessage.HandshakeId or UtMetadataId or UtPexId)) return;
         var rented = ArrayPool<byte>.Shared.Rent((int)message.Payload.Length);
         try
         {
             var payload = rented.AsSpan(0, (int)message.Payload.Length);
             message.Payload.CopyTo(payload);
             if (message.ExtendedId == ExtendedMessage.HandshakeId) OnExtensionHandshake(payload);
+            else if (message.ExtendedId == UtPexId) OnPexMessage(payload, offset);
             else OnMetadataMessage(payload, offset);
         }
         catch (BencodeException e)
@@ -78,14 +84,21 @@ internal sealed partial class PeerConnection
         }
     }
 
-    /// <summary>Learns the peer's ut_metadata id from its <c>m</c> dictionary; other keys are ignored.</summary>
+    /// <summary>Learns the peer's ut_metadata and ut_pex ids from its <c>m</c> dictionary and its listen port <c>p</c>.</summary>
     private void OnExtensionHandshake(ReadOnlySpan<byte> payload)
     {
         var reader = new BencodeReader(payload, ExtensionLimits);
         reader.ReadStartDictionary();
         while (!reader.TryReadEndDictionary())
         {
-            if (!reader.ReadString().SequenceEqual("m"u8) || reader.PeekToken() != BencodeTokenType.StartDictionary)
+            var key = reader.ReadString();
+            if (key.SequenceEqual("p"u8) && reader.PeekToken() == BencodeTokenType.Integer)
+            {
+                var port = reader.ReadInteger();
+                Volatile.Write(ref _peerListenPort, port is > 0 and <= 65535 ? (int)port : 0);
+                continue;
+            }
+            if (!key.SequenceEqual("m"u8) || reader.PeekToken() != BencodeTokenType.StartDictionary)
             {
                 reader.SkipValue();
                 continue;
@@ -98,6 +111,11 @@ internal sealed partial class PeerConnection
                 {
                     var id = reader.ReadInteger();
                     _peerUtMetadataId = id is > 0 and <= 255 ? (byte)id : (byte)0;
+                }
+                else if (name.SequenceEqual("ut_pex"u8) && reader.PeekToken() == BencodeTokenType.Integer)
+                {
+                    var id = reader.ReadInteger();
+                    _peerUtPexId = id is > 0 and <= 255 ? (byte)id : (byte)0;
                 }
                 else
                 {

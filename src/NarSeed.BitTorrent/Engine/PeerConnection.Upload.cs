@@ -22,6 +22,7 @@ internal sealed partial class PeerConnection
         {
             WireFrame.WriteKeepAlive(_output);
         }
+        WritePendingPex();
         var wantUnchoked = _wantUnchoked;
         if (wantUnchoked == !_choked) return;
         _choked = !wantUnchoked;

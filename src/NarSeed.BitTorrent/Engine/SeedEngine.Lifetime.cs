@@ -85,6 +85,7 @@ public sealed partial class SeedEngine
             {
                 var now = Time.GetTimestamp();
                 foreach (var connection in _connections.Keys) connection.OnHeartbeat(now, Options);
+                PexTick(now);
                 if (Time.GetElapsedTime(lastRechoke, now) >= Options.RechokeInterval)
                 {
                     lastRechoke = now;

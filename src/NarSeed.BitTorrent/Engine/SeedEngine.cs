@@ -93,6 +93,7 @@ public sealed partial class SeedEngine : IAsyncDisposable
             if (torrent.InfoHashV1 is { } v1) _byHash.Add(InfoHashKey.From(v1), torrent);
             _torrentCount++;
         }
+        AnnounceRegistered(torrent);
     }
 
     /// <summary>Stops serving a torrent; its connected peers are closed.</summary>
@@ -104,6 +105,7 @@ public sealed partial class SeedEngine : IAsyncDisposable
             if (torrent.InfoHashV1 is { } v1) _byHash.Remove(InfoHashKey.From(v1));
             _torrentCount--;
         }
+        AnnounceUnregistered(torrent);
         foreach (var connection in _connections.Keys)
         {
             if (ReferenceEquals(connection.Torrent, torrent)) connection.Close(null);

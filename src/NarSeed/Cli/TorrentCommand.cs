@@ -11,6 +11,8 @@ public static class TorrentCommand
         torrent.Subcommands.Add(TorrentCreateCommand.Create());
         torrent.Subcommands.Add(TorrentShowCommand.Create());
         torrent.Subcommands.Add(TorrentSeedCommand.Create());
+        torrent.Subcommands.Add(TorrentPeersCommand.Create());
+        torrent.Subcommands.Add(TorrentGetCommand.Create());
         return torrent;
     }
 }

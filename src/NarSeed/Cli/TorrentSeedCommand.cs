@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using NarSeed.BitTorrent.Discovery;
 using NarSeed.BitTorrent.Engine;
 using NarSeed.BitTorrent.Metainfo;
 using Serilog;
@@ -11,8 +12,9 @@ using Serilog.Extensions.Logging;
 namespace NarSeed.Cli;
 
 /// <summary>
-/// `narseed torrent seed FILE.torrent DATAFILE [--port P] [--upload-limit BYTES_PER_S]`: serves one torrent with
-/// NarSeed's engine until Ctrl-C or SIGTERM, logging every peer, metadata piece and hash reply it serves.
+/// `narseed torrent seed FILE.torrent DATAFILE [--port P] [--upload-limit BYTES_PER_S] [--tracker URL]… [--no-trackers]
+/// [--no-lsd] [--no-pex]`: serves one torrent with NarSeed's engine until Ctrl-C or SIGTERM, announcing it to its
+/// trackers (and any given) and by LSD, logging every peer, metadata piece and hash reply it serves.
 /// </summary>
 public static partial class TorrentSeedCommand
 {
@@ -24,14 +26,17 @@ public static partial class TorrentSeedCommand
         var dataFile = new Argument<FileInfo>("DATAFILE") { Description = "The file the torrent describes." };
         var port = new Option<int>("--port") { Description = "TCP port to listen on (IPv4 and IPv6); 0 picks one.", DefaultValueFactory = _ => 6881 };
         var uploadLimit = new Option<long>("--upload-limit") { Description = "Upload limit in bytes per second; 0 = unlimited." };
+        var discovery = new DiscoverySwitches();
         var command = new Command("seed", "Seed one torrent until stopped.") { torrentFile, dataFile, port, uploadLimit };
+        discovery.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(torrentFile)!, parse.GetValue(dataFile)!,
-            parse.GetValue(port), parse.GetValue(uploadLimit), parse.InvocationConfiguration.Error, cancellationToken));
+            parse.GetValue(port), parse.GetValue(uploadLimit), discovery.Read(parse), parse.InvocationConfiguration.Error,
+            cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(FileInfo torrentFile, FileInfo dataFile, int port, long uploadLimit,
-        TextWriter error, CancellationToken cancellationToken)
+        DiscoveryOptions? discoveryOptions, TextWriter error, CancellationToken cancellationToken)
     {
         TorrentInfo info;
         try
@@ -51,9 +56,9 @@ public static partial class TorrentSeedCommand
                 : $"narseed: '{dataFile}' does not exist.");
             return 1;
         }
-        if (port is < 0 or > 65535 || uploadLimit < 0)
+        if (port is < 0 or > 65535 || uploadLimit < 0 || discoveryOptions is null)
         {
-            await error.WriteLineAsync("narseed: --port must be 0–65535 and --upload-limit at least 0.");
+            await error.WriteLineAsync("narseed: --port must be 0–65535, --upload-limit at least 0, --tracker an http(s) or udp URL.");
             return 2;
         }
 
@@ -75,10 +80,15 @@ public static partial class TorrentSeedCommand
             ListenAddresses = Socket.OSSupportsIPv6 ? [IPAddress.IPv6Any] : [IPAddress.Any],
         };
         await using var engine = new SeedEngine(options, loggerFactory.CreateLogger<SeedEngine>());
+        await using var discovery = new PeerDiscovery(discoveryOptions, engine.PeerId, () => engine.Port,
+            loggerFactory.CreateLogger<PeerDiscovery>());
+        engine.Discovery = discovery;
+        engine.TrackerTiers = DiscoverySwitches.Tiers(info);
         try
         {
             engine.Register(SeedTorrent.FromTorrentInfo(info, dataFile.FullName));
             await engine.StartAsync(stop.Token);
+            await discovery.StartAsync(stop.Token);
         }
         catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
         {

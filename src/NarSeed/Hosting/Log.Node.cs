@@ -38,9 +38,6 @@ internal static partial class Log
     [LoggerMessage(109, LogLevel.Error, "Seeding reconcile failed; the next one retries")]
     public static partial void ReconcileFailed(ILogger logger, Exception error);
 
-    [LoggerMessage(110, LogLevel.Error, "Mirroring is off: {Reason}")]
-    public static partial void MirrorDisabled(ILogger logger, string reason);
-
     [LoggerMessage(111, LogLevel.Error, "Could not start seeding {File}")]
     public static partial void RegisterFailed(ILogger logger, string file, Exception error);
 }

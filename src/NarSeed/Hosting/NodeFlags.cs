@@ -18,6 +18,7 @@ public sealed class NodeFlags
         ["BitTorrent:Port"] = "--bt-port", ["BitTorrent:UploadLimit"] = "--upload-limit",
         ["BitTorrent:Hybrid"] = "--hybrid", ["BitTorrent:Trackers"] = "--tracker", ["SigningKey"] = "--signing-key",
         ["Gc:DiskQuota"] = "--disk-quota", ["Gc:Grace"] = "--gc-grace",
+        ["BitTorrent:PublicAddress"] = "--bt-public-address",
     };
 
     /// <summary>
@@ -119,6 +120,12 @@ public sealed class NodeFlags
         HelpName = "FILE",
     };
 
+    private readonly Option<string?> _btPublicAddress = new("--bt-public-address")
+    {
+        Description = "Address peers are told to connect to (magnet x.pe) [default: the --http host and --bt-port]",
+        HelpName = "ADDRESS[:PORT]",
+    };
+
     private readonly Option<TimeSpan?> _gcGrace = new("--gc-grace")
     {
         Description = "How long an unrooted nar stays before deletion, e.g. 30d, 12h, 90m, 1.12:00:00 [default: 30d]",
@@ -131,7 +138,7 @@ public sealed class NodeFlags
         foreach (var option in new Option[]
                  {
                      Config, _state, _origins, _dialect, _trustedKeys, _roots, _http, _btPort, _uploadLimit,
-                     _diskQuota, _hybrid, _trackers, _signingKey, _gcGrace,
+                     _diskQuota, _hybrid, _trackers, _signingKey, _gcGrace, _btPublicAddress,
                  })
         {
             command.Options.Add(option);
@@ -166,6 +173,7 @@ public sealed class NodeFlags
         }
         List("BitTorrent:Trackers", _trackers);
         Scalar("SigningKey", parse.GetValue(_signingKey));
+        Scalar("BitTorrent:PublicAddress", parse.GetValue(_btPublicAddress));
         Scalar("Gc:Grace", parse.GetValue(_gcGrace)?.ToString("c", CultureInfo.InvariantCulture));
         return settings;
     }

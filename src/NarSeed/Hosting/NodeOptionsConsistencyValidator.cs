@@ -45,6 +45,12 @@ public sealed class NodeOptionsConsistencyValidator : IValidateOptions<NodeOptio
         {
             failures.Add($"Http (--http): '{options.Http}' is not ADDRESS:PORT (e.g. 127.0.0.1:8080 or [::1]:8080).");
         }
+        if (!string.IsNullOrEmpty(options.BitTorrent.PublicAddress) &&
+            !System.Net.IPEndPoint.TryParse(options.BitTorrent.PublicAddress, out _))
+        {
+            failures.Add($"BitTorrent:PublicAddress (--bt-public-address): '{options.BitTorrent.PublicAddress}' is not " +
+                         "ADDRESS[:PORT] (e.g. 203.0.113.7:6881).");
+        }
         foreach (var root in options.Roots)
         {
             if (!StorePathText.TryGetHashPart(root, out _) && !File.Exists(root))

@@ -23,11 +23,6 @@ public sealed class MirrorService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.Dialect != StoreDialect.Nix)
-        {
-            Log.MirrorDisabled(logger, "mirroring Guix narinfos is not implemented yet; serving what the catalog holds");
-            return;
-        }
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {

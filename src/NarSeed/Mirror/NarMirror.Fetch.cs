@@ -6,6 +6,7 @@ using NarSeed.Substitutes.Compression;
 using NarSeed.Substitutes.Http;
 using NarSeed.Substitutes.NarInfo;
 using NarSeed.Substitutes.Signatures;
+using StorePaths = NarSeed.Substitutes.StorePaths;
 
 namespace NarSeed.Mirror;
 
@@ -16,10 +17,6 @@ public sealed partial class NarMirror
 
     private async Task<PathOutcome> FetchAsync(string hashPart, CancellationToken cancellationToken)
     {
-        if (_options.Dialect != StoreDialect.Nix)
-        {
-            return Refuse(hashPart, MirrorFailure.NarInfo, "mirroring Guix narinfos is not implemented yet", []);
-        }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string? text = null;
         string origin = "";
@@ -36,6 +33,10 @@ public sealed partial class NarMirror
         if (text is null || client is null)
         {
             return Refuse(hashPart, MirrorFailure.NotFound, "no origin has its narinfo", []);
+        }
+        if (_options.Dialect == StoreDialect.Guix)
+        {
+            return await FetchGuixAsync(hashPart, origin, client, text, clock, cancellationToken);
         }
 
         NixNarInfo info;
@@ -60,28 +61,39 @@ public sealed partial class NarMirror
         Lap(MirrorPhase.NarInfo, clock);
         var references = info.References.Select(r => r.HashPart).Where(r => r != hashPart).ToList();
 
+        return await StoreNarAsync(new NarSource(hashPart, origin, client, text, info.StorePath, info.NarHash,
+            info.NarSize, info.Deriver, info.References, info.Url,
+            new NarExpectation(info.Compression, info.FileHash, info.FileSize, info.NarHash, info.NarSize)),
+            references, clock, cancellationToken);
+    }
+
+    /// <summary>Downloads, verifies, commits, hashes into a torrent, records and seeds one nar (both dialects).</summary>
+    private async Task<PathOutcome> StoreNarAsync(NarSource source, IReadOnlyList<string> references,
+        System.Diagnostics.Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var (hashPart, origin, client, text) = (source.HashPart, source.Origin, source.Client, source.Text);
+        var expected = source.Expectation;
         Uri narUri;
         try
         {
-            narUri = client.ResolveNarUri(info.Url);
+            narUri = client.ResolveNarUri(source.Url);
         }
         catch (SubstituterException e)
         {
             return Refuse(hashPart, MirrorFailure.Url, e.Message, references);
         }
 
-        var fileName = hashPart + ".nar" + info.Compression.FileExtension();
+        var fileName = hashPart + ".nar" + expected.Compression.FileExtension();
         string filePath;
         long fileSize;
         NarVerification verification;
         await using (var pending = _store.CreatePending(fileName))
         {
-            fileSize = await client.DownloadNarAsync(info.Url, pending.Stream, info.FileSize, cancellationToken);
+            fileSize = await client.DownloadNarAsync(source.Url, pending.Stream, expected.FileSize, cancellationToken);
             await pending.Stream.FlushAsync(cancellationToken);
             Lap(MirrorPhase.Download, clock);
             verification = await NarVerifier.VerifyFileAsync(pending.TemporaryPath,
-                new NarExpectation(info.Compression, info.FileHash, info.FileSize, info.NarHash, info.NarSize),
-                cancellationToken);
+                expected, cancellationToken);
             Lap(MirrorPhase.Verify, clock);
             if (!verification.IsValid)
             {
@@ -97,10 +109,10 @@ public sealed partial class NarMirror
         var (_, torrent) = await NarTorrents.BuildAsync(0, filePath, fileName, narUri.AbsoluteUri,
             _options.BitTorrent.Hybrid, _options.BitTorrent.Trackers, cancellationToken);
         Lap(MirrorPhase.Torrent, clock);
-        await _catalog.AddStorePathAsync(new StorePathRecord(hashPart, info.StorePath.FullPath,
-            Encoding.UTF8.GetBytes(text), info.NarHash.ToNix32String(), info.NarSize, info.Deriver?.FullPath,
-            origin, info.References.Select(r => r.HashPart).ToList()), cancellationToken);
-        var nar = new NarFileRecord(hashPart, NarUrlPrefix + fileName, narUri.AbsoluteUri, info.Compression.ToName(),
+        await _catalog.AddStorePathAsync(new StorePathRecord(hashPart, source.StorePath.FullPath,
+            Encoding.UTF8.GetBytes(text), source.NarHash.ToNix32String(), source.NarSize, source.Deriver?.FullPath,
+            origin, source.References.Select(r => r.HashPart).ToList()), cancellationToken);
+        var nar = new NarFileRecord(hashPart, NarUrlPrefix + fileName, narUri.AbsoluteUri, expected.Compression.ToName(),
             verification.ActualFileHash.ToNix32String(), fileSize, fileName, NarState.Ready);
         var narId = await _catalog.AddNarAsync(nar, cancellationToken);
         torrent = torrent with { NarId = narId };
@@ -108,7 +120,7 @@ public sealed partial class NarMirror
         await _seeding.SeedAsync(nar with { Id = narId }, torrent, cancellationToken);
         Lap(MirrorPhase.Record, clock);
         _progress.AddMirrored(fileSize);
-        Log.Mirrored(_logger, info.StorePath.FullPath, fileSize, info.Compression.ToName());
+        Log.Mirrored(_logger, source.StorePath.FullPath, fileSize, expected.Compression.ToName());
         return new PathOutcome(references, Retry: false);
     }
 
@@ -117,4 +129,8 @@ public sealed partial class NarMirror
         _progress.AddTime(phase, clock.Elapsed);
         clock.Restart();
     }
+
+    private sealed record NarSource(string HashPart, string Origin, SubstituterClient Client, string Text,
+        StorePaths.StorePath StorePath, StorePaths.NixHash NarHash, long NarSize, StorePaths.StorePath? Deriver,
+        IReadOnlyList<StorePaths.StorePath> References, string Url, NarExpectation Expectation);
 }

@@ -30,6 +30,7 @@ public sealed partial class NarMirror : IDisposable
     private readonly NodeOptions _options;
     private readonly ILogger<NarMirror> _logger;
     private readonly IReadOnlyList<NixPublicKey> _trustedKeys;
+    private readonly IReadOnlyList<GuixPublicKey> _guixKeys;
     private readonly IReadOnlyList<(string Origin, SubstituterClient Client)> _origins;
 
     public NarMirror(NarCatalog catalog, NarStore store, SeedingService seeding, MirrorProgress progress,
@@ -43,6 +44,9 @@ public sealed partial class NarMirror : IDisposable
         _logger = logger;
         _trustedKeys = _options.Dialect == StoreDialect.Nix
             ? _options.TrustedKeys.Select(NixPublicKey.Parse).ToList()
+            : [];
+        _guixKeys = _options.Dialect == StoreDialect.Guix
+            ? _options.TrustedKeys.SelectMany(k => GuixPublicKey.ParseAll(File.ReadAllText(k))).ToList()
             : [];
         _origins = _options.Origins
             .Select(o => (o.TrimEnd('/'), new SubstituterClient(new Uri(o.TrimEnd('/') + "/"), clientOptions)))

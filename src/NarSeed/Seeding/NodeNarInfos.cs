@@ -64,6 +64,11 @@ public sealed class NodeNarInfos
 
     private byte[] Build(StorePathRecord path, SeededNar nar)
     {
+        if (_options.Dialect == StoreDialect.Guix)
+        {
+            return Encoding.UTF8.GetBytes(GuixServedText(Encoding.UTF8.GetString(path.NarInfo.Span),
+                _options.StoreDirectory, nar.Nar, Magnet(nar)));
+        }
         var origin = NixNarInfo.Parse(Encoding.UTF8.GetString(path.NarInfo.Span), _options.StoreDirectory);
         var text = ReplaceUrl(origin.Text, nar.Nar.Url);
         var info = NixNarInfo.Parse(text, _options.StoreDirectory).WithField("Magnet", Magnet(nar));
@@ -72,6 +77,27 @@ public sealed class NodeNarInfos
             info = info.WithSignature(_signingKey.Sign(info.Fingerprint()));
         }
         return Encoding.UTF8.GetBytes(info.Text);
+    }
+
+    /// <summary>
+    /// Guix: the signed part and the <c>Signature:</c> line stay byte for byte; the unsigned URL groups after it are
+    /// reduced to the one the node serves (its URL, compression and size), and <c>Magnet:</c> follows. Narinfos of the
+    /// older layout, whose URL groups are signed, keep them unchanged.
+    /// </summary>
+    public static string GuixServedText(string originText, string storeDirectory, NarFileRecord nar, string magnet)
+    {
+        var origin = GuixNarInfo.Parse(originText, storeDirectory);
+        var signedUrls = origin.SignedPart.StartsWith("URL:", StringComparison.Ordinal) ||
+                         origin.SignedPart.Contains("\nURL:", StringComparison.Ordinal);
+        var info = origin;
+        if (origin.SignatureValue is not null && !signedUrls)
+        {
+            var lineEnd = originText.IndexOf('\n', origin.SignedPart.Length);
+            var signature = lineEnd < 0 ? originText + "\n" : originText[..(lineEnd + 1)];
+            info = GuixNarInfo.Parse(signature +
+                $"URL: {nar.Url}\nCompression: {nar.Compression}\nFileSize: {nar.FileSize}\n", storeDirectory);
+        }
+        return info.WithExtraField("Magnet", magnet).Text;
     }
 
     /// <summary>The magnet link of a seeded nar, as served in its narinfo.</summary>

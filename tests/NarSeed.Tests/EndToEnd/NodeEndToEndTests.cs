@@ -103,4 +103,25 @@ public sealed class NodeEndToEndTests(RealNixCache nix) : IClassFixture<RealNixC
         copy.ExitCode.Should().Be(0, copy.StandardError);
         Directory.Exists(Path.Combine(destination, nix.EnvPath.TrimStart('/'))).Should().BeTrue();
     }
+
+    [Fact]
+    public async Task With_hybrid_the_torrents_and_magnets_carry_a_v1_hash_too()
+    {
+        await using var origin = await NginxOrigin.StartAsync(nix.CacheDir("xz"));
+        await using var node = await StartNodeAsync(origin, new KeyValuePair<string, string?>("BitTorrent:Hybrid", "true"));
+        await node.WaitForPassesAsync(1, MirrorTimeout);
+        node.Progress.Mirrored.Should().Be(3);
+
+        foreach (var seeded in node.Seeding.Seeded)
+        {
+            var served = NixNarInfo.Parse(await node.Http.GetStringAsync(seeded.HashPart + ".narinfo"));
+            var magnet = MagnetLink.Parse(served.GetExtraField("Magnet")!);
+            magnet.InfoHashV1.Should().NotBeNull();
+            var torrent = TorrentReader.Read(await node.Http.GetByteArrayAsync(seeded.HashPart + ".torrent"));
+            torrent.IsHybrid.Should().BeTrue();
+            torrent.InfoHashV1!.Value.ToArray().Should().Equal(magnet.InfoHashV1!.Value.ToArray());
+            torrent.InfoHashV2.ToArray().Should().Equal(magnet.InfoHashV2!.Value.ToArray());
+        }
+        node.Seeding.Engine!.TorrentCount.Should().Be(3);
+    }
 }

@@ -1,0 +1,172 @@
+using System.Buffers;
+using NarSeed.BitTorrent.Wire;
+
+namespace NarSeed.BitTorrent.Engine.Download;
+
+internal sealed partial class DownloadPeer
+{
+    private readonly Dictionary<int, PieceBuffer> _assigned = [];
+    private readonly HashSet<long> _outstanding = [];
+    private bool _interestedSent;
+    private int _peerQueueLimit = int.MaxValue;
+
+    private bool HasOutstandingRequests => Volatile.Read(ref _outstandingCount) > 0;
+
+    private int _outstandingCount;
+
+    /// <summary>After each batch of messages: ask for metadata or hashes, declare interest, and top up requests.</summary>
+    private void Act()
+    {
+        if (!_handshaken) return;
+        if (!_download.IsReady)
+        {
+            RequestMetadataAndHashes();
+            return;
+        }
+        ApplyAvailability();
+        if (_peerHas is null) return;
+        DropPiecesDoneElsewhere();
+        if (!_interestedSent)
+        {
+            if (!WantsSomething()) return;
+            StateMessage.Write(_output!, MessageId.Interested);
+            _interestedSent = true;
+        }
+        if (_choked) return;
+        FillPipeline();
+    }
+
+    private bool WantsSomething()
+    {
+        var picker = _download.Picker!;
+        for (var i = 0; i < _peerHas!.Length; i++) if (_peerHas[i] && !picker.Has(i)) return true;
+        return false;
+    }
+
+    private void FillPipeline()
+    {
+        var depth = Math.Min(Options.RequestQueueDepth, _peerQueueLimit);
+        var torrent = _download.Torrent!;
+        while (_outstanding.Count < depth)
+        {
+            var buffer = _assigned.Values.FirstOrDefault(b => b.NextBlock < b.BlockCount);
+            if (buffer is null)
+            {
+                var piece = _download.Picker!.Pick(_peerHas, _assigned.Keys);
+                if (piece < 0) break;
+                buffer = new PieceBuffer(piece, PieceVerifier.PieceSize(torrent, piece));
+                _assigned.Add(piece, buffer);
+            }
+            var begin = buffer.NextBlock * WireLimits.BlockSize;
+            var length = Math.Min(WireLimits.BlockSize, buffer.Size - begin);
+            buffer.NextBlock++;
+            new BlockRequestMessage(MessageId.Request, (uint)buffer.Piece, (uint)begin, (uint)length).Write(_output!);
+            if (_outstanding.Count == 0) Volatile.Write(ref _lastBlock, _download.Time.GetTimestamp());
+            _outstanding.Add(Key(buffer.Piece, begin));
+        }
+        Volatile.Write(ref _outstandingCount, _outstanding.Count);
+    }
+
+    private void OnBlock(PieceMessage message, long offset)
+    {
+        var length = (int)message.Block.Length;
+        _download.CountReceived(length);
+        var piece = (int)message.Index;
+        if (!_outstanding.Remove(Key(piece, (int)message.Begin)) || !_assigned.TryGetValue(piece, out var buffer))
+        {
+            // After a choke we dropped our requests; a block still in flight is simply wasted.
+            return;
+        }
+        Volatile.Write(ref _outstandingCount, _outstanding.Count);
+        Volatile.Write(ref _lastBlock, _download.Time.GetTimestamp());
+        var begin = (int)message.Begin;
+        if (begin + length > buffer.Size || length != Math.Min(WireLimits.BlockSize, buffer.Size - begin))
+        {
+            throw new WireProtocolException(WireProtocolErrorReason.InvalidMessageLength,
+                $"Block {piece}/{begin} of {length} bytes is not what was requested.", offset);
+        }
+        message.Block.CopyTo(buffer.Data.AsSpan(begin));
+        if (++buffer.Received < buffer.BlockCount) return;
+        _assigned.Remove(piece);
+        try
+        {
+            var verdict = _download.CommitPiece(piece, buffer.Data.AsSpan(0, buffer.Size), fromWebSeed: false);
+            if (verdict == PieceVerdict.Bad)
+            {
+                _download.Ban(Remote, $"piece {piece} failed verification");
+                throw new PeerBannedException($"sent piece {piece}, which failed verification");
+            }
+            if (verdict == PieceVerdict.Verified) DeliveredPieces++;
+        }
+        finally
+        {
+            buffer.Return();
+        }
+    }
+
+    private void OnReject(BlockRequestMessage reject)
+    {
+        var piece = (int)reject.Index;
+        if (!_outstanding.Remove(Key(piece, (int)reject.Begin))) return;
+        // The peer will not send this block: give the whole piece back so another source (or a later unchoke) takes it.
+        DropPiece(piece, sendCancels: false);
+    }
+
+    /// <summary>End game: another source completed a piece we are also fetching — cancel our copy.</summary>
+    private void DropPiecesDoneElsewhere()
+    {
+        var picker = _download.Picker!;
+        foreach (var piece in _assigned.Keys.Where(picker.Has).ToArray()) DropPiece(piece, sendCancels: true);
+    }
+
+    private void DropPiece(int piece, bool sendCancels)
+    {
+        if (!_assigned.Remove(piece, out var buffer)) return;
+        for (var block = 0; block < buffer.NextBlock; block++)
+        {
+            var begin = block * WireLimits.BlockSize;
+            if (!_outstanding.Remove(Key(piece, begin)) || !sendCancels) continue;
+            new BlockRequestMessage(MessageId.Cancel, (uint)piece, (uint)begin,
+                (uint)Math.Min(WireLimits.BlockSize, buffer.Size - begin)).Write(_output!);
+        }
+        Volatile.Write(ref _outstandingCount, _outstanding.Count);
+        _download.Picker!.Release(piece);
+        buffer.Return();
+    }
+
+    /// <summary>Gives every assigned piece back (choke, close).</summary>
+    private void ReleaseAll()
+    {
+        foreach (var piece in _assigned.Keys.ToArray()) DropPiece(piece, sendCancels: false);
+        _outstanding.Clear();
+        Volatile.Write(ref _outstandingCount, 0);
+    }
+
+    /// <summary>The peer is gone: its pieces no longer count towards availability.</summary>
+    private void RemoveAvailability()
+    {
+        if (!_availabilityCounted || _peerHas is null || _download.Picker is not { } picker) return;
+        picker.AddAvailability(_peerHas, -1);
+        _availabilityCounted = false;
+    }
+
+    private static long Key(int piece, int begin) => ((long)piece << 32) | (uint)begin;
+
+    /// <summary>A piece being fetched from this peer, in a pooled buffer.</summary>
+    private sealed class PieceBuffer(int piece, int size)
+    {
+        public int Piece { get; } = piece;
+        public int Size { get; } = size;
+        public int BlockCount { get; } = (size + WireLimits.BlockSize - 1) / WireLimits.BlockSize;
+        public byte[] Data { get; private set; } = ArrayPool<byte>.Shared.Rent(size);
+        public int NextBlock { get; set; }
+        public int Received { get; set; }
+
+        public void Return()
+        {
+            if (Data.Length == 0) return;
+            ArrayPool<byte>.Shared.Return(Data);
+            Data = [];
+        }
+    }
+}
