@@ -99,6 +99,9 @@ public sealed class StatusPageBrowserTests(ITestOutputHelper output)
         await page.WaitForFunctionAsync("document.getElementById('chart-line').getAttribute('d').length > 0");
         var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
         await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "status-page.png"), FullPage = true });
+        var overflowingCards = await page.EvaluateAsync<int>(
+            "[...document.querySelectorAll('.card')].filter(c => c.scrollWidth > c.clientWidth).length");
+        overflowingCards.Should().Be(0, "no figure may spill out of its card");
         await page.SetViewportSizeAsync(390, 844);
         await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "status-page-phone.png"), FullPage = true });
         var overflow = await page.EvaluateAsync<bool>(

@@ -59,9 +59,12 @@
     }));
     const gc = s.gc;
     set("gc-roots", count(gc.roots));
-    set("gc-closure", count(gc.closureNars) + " nars, " + bytes(gc.closureBytes));
-    set("gc-reclaimable", count(gc.reclaimableNars) + " nars, " + bytes(gc.reclaimableBytes));
-    set("gc-quota", gc.diskQuotaBytes ? (gc.quotaUsed * 100).toFixed(1) + " % of " + bytes(gc.diskQuotaBytes) : "no quota");
+    set("gc-closure", count(gc.closureNars));
+    set("gc-closure-bytes", bytes(gc.closureBytes));
+    set("gc-reclaimable", bytes(gc.reclaimableBytes));
+    $("gc-reclaimable").title = count(gc.reclaimableNars) + " retired nars, deleted after the grace period";
+    set("gc-quota", gc.diskQuotaBytes ? (gc.quotaUsed * 100).toFixed(1) + " %" : "no quota");
+    $("gc-quota").title = gc.diskQuotaBytes ? "of " + bytes(gc.diskQuotaBytes) : "";
     set("gc-failures", count(gc.failedPasses));
     const bar = $("quota-bar");
     const used = gc.diskQuotaBytes ? Math.min(1, gc.quotaUsed) : 0;
