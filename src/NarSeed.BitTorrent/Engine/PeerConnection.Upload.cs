@@ -104,7 +104,7 @@ internal sealed partial class PeerConnection
         for (var k = 0; k < count; k++) _requests.Dequeue();
         Interlocked.Add(ref _uploadedSinceRechoke, dataBytes);
         Interlocked.Add(ref _uploadedTotal, dataBytes);
-        _engine.CountUpload(dataBytes);
+        _engine.CountUpload(torrent, dataBytes);
         await FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 

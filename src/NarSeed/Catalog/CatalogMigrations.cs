@@ -78,8 +78,54 @@ internal static class CatalogMigrations
         );
         """;
 
+    /// <summary>
+    /// Version 2: the status page's torrent table. Each nar's counters row also carries its store path and file size
+    /// (copied by triggers, so no writer has to know), and four covering indices order it by path, size, upload and
+    /// last activity with the path inside: a page — sorted by any of them, searched by a path substring, at any
+    /// offset — is one index scan, never a join per skipped row (100,000 nars: a few milliseconds, a search ~20 ms).
+    /// A search of three characters or more finds its matches in an FTS5 trigram index instead of scanning paths.
+    /// The state is deliberately not copied: the GC retires tens of thousands of nars per pass, and a trigger there
+    /// would rewrite four indices per nar (measured: 0.2 s became 3.3 s for 50,000 nars).
+    /// </summary>
+    private const string V2 = """
+        ALTER TABLE nar_counters ADD COLUMN path TEXT NOT NULL DEFAULT '';
+        ALTER TABLE nar_counters ADD COLUMN file_size INTEGER NOT NULL DEFAULT 0;
+        UPDATE nar_counters SET (path, file_size) =
+            (SELECT s.path, n.file_size FROM nar_files n JOIN store_paths s ON s.id = n.store_path_id
+             WHERE n.id = nar_counters.nar_id);
+        CREATE TRIGGER nar_counters_copy_nar AFTER INSERT ON nar_counters BEGIN
+            UPDATE nar_counters SET (path, file_size) =
+                (SELECT s.path, n.file_size FROM nar_files n JOIN store_paths s ON s.id = n.store_path_id
+                 WHERE n.id = NEW.nar_id)
+            WHERE nar_id = NEW.nar_id;
+        END;
+        CREATE TRIGGER nar_files_copy_size AFTER UPDATE OF file_size ON nar_files BEGIN
+            UPDATE nar_counters SET file_size = NEW.file_size WHERE nar_id = NEW.id;
+        END;
+        CREATE TRIGGER store_paths_copy_path AFTER UPDATE OF path ON store_paths BEGIN
+            UPDATE nar_counters SET path = NEW.path
+            WHERE nar_id IN (SELECT id FROM nar_files WHERE store_path_id = NEW.id);
+        END;
+        CREATE INDEX nar_table_by_path ON nar_counters(path);
+        CREATE INDEX nar_table_by_size ON nar_counters(file_size, path);
+        CREATE INDEX nar_table_by_uploaded ON nar_counters(uploaded_bytes, path);
+        CREATE INDEX nar_table_by_activity ON nar_counters(last_requested_at, path);
+
+        -- Substring search over store paths without a scan: an FTS5 trigram index of the same paths (rowid = nar id),
+        -- kept in step with nar_counters.path by triggers.
+        CREATE VIRTUAL TABLE nar_paths USING fts5(path, tokenize = 'trigram');
+        INSERT INTO nar_paths (rowid, path) SELECT nar_id, path FROM nar_counters;
+        CREATE TRIGGER nar_counters_index_path AFTER UPDATE OF path ON nar_counters BEGIN
+            DELETE FROM nar_paths WHERE rowid = OLD.nar_id;
+            INSERT INTO nar_paths (rowid, path) VALUES (NEW.nar_id, NEW.path);
+        END;
+        CREATE TRIGGER nar_counters_unindex_path AFTER DELETE ON nar_counters BEGIN
+            DELETE FROM nar_paths WHERE rowid = OLD.nar_id;
+        END;
+        """;
+
     /// <summary>Every step in order; index i holds the step to version i + 1.</summary>
-    public static IReadOnlyList<string> Steps { get; } = [V1];
+    public static IReadOnlyList<string> Steps { get; } = [V1, V2];
 
     public static int LatestVersion => Steps.Count;
 }

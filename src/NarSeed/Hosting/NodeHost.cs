@@ -8,7 +8,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NarSeed.Gc;
+using NarSeed.Status;
 using NarSeed.Web;
+using NarSeed.Web.Status;
 using Serilog;
 using Serilog.Events;
 
@@ -20,7 +22,9 @@ namespace NarSeed.Hosting;
 /// </summary>
 public static class NodeHost
 {
-    public static WebApplication Build(IConfiguration configuration, NodeOptions options, SystemdNotifier notifier)
+    /// <param name="configureServices">Extra registrations after the node's own (tests add components here).</param>
+    public static WebApplication Build(IConfiguration configuration, NodeOptions options, SystemdNotifier notifier,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -41,6 +45,8 @@ public static class NodeHost
         builder.Services.AddNodeSeedingAndMirror();
         builder.Services.AddHostedService<GcService>();
         builder.Services.AddHostedService<SystemdNotifyService>();
+        builder.Services.AddNodeStatus();
+        configureServices?.Invoke(builder.Services);
 
         HttpEndpoint.TryParse(options.Http, out var endpoint);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -56,6 +62,7 @@ public static class NodeHost
         app.MapNarInfos();
         app.MapNars();
         app.MapTorrentFiles();
+        app.MapStatus().MapMetrics();
         app.MapNotFoundFallback();
 
         app.Lifetime.ApplicationStarted.Register(() => LogEndpoints(app, options));
