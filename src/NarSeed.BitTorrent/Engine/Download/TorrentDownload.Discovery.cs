@@ -24,6 +24,7 @@ public sealed partial class TorrentDownload
     private IReadOnlyList<string> _magnetTrackers = [];
     private long? _magnetLength;
     private DiscoveryTorrent? _announced;
+    private int _markedCompleted;
     private HashSet<IPAddress>? _ownAddresses;
 
     /// <summary>Endpoints found to be ourselves (our listen port at our address, or a handshake with our peer id).</summary>
@@ -67,13 +68,21 @@ public sealed partial class TorrentDownload
     private async Task AnnounceCompletionAsync(IPeerSource discovery, CancellationToken token)
     {
         await _complete.Task.WaitAsync(token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (_complete.Task.IsCompletedSuccessfully && _announced is { } entry) discovery.MarkCompleted(entry);
+        if (_complete.Task.IsCompletedSuccessfully) MarkCompletedOnce(discovery);
+    }
+
+    private void MarkCompletedOnce(IPeerSource discovery)
+    {
+        if (Volatile.Read(ref _announced) is { } entry && Interlocked.Exchange(ref _markedCompleted, 1) == 0) discovery.MarkCompleted(entry);
     }
 
     /// <summary>The run ended: trackers that saw the torrent start get a stopped event.</summary>
     private void StopAnnouncing()
     {
-        if (Interlocked.Exchange(ref _announced, null) is { } entry) Options.Discovery?.Remove(entry);
+        if (Options.Discovery is not { } discovery) return;
+        // The run ends right at completion: completed goes first (the background waiter may not have run yet).
+        if (IsComplete) MarkCompletedOnce(discovery);
+        if (Interlocked.Exchange(ref _announced, null) is { } entry) discovery.Remove(entry);
     }
 
     private TrackerProgress AnnounceProgress()
@@ -83,6 +92,13 @@ public sealed partial class TorrentDownload
         var length = _torrent?.Length ?? _magnetLength;
         var left = length is { } l ? Math.Max(1, l - downloaded - BytesAlreadyOnDisk) : UnknownLeft;
         return new TrackerProgress(0, downloaded, left);
+    }
+
+    /// <summary>A peer from discovery (tracker, LSD, PEX): dialled unless it is our own announced endpoint.</summary>
+    private void AddDiscoveredPeer(IPEndPoint peer)
+    {
+        if (peer.Address.IsIPv4MappedToIPv6) peer = new IPEndPoint(peer.Address.MapToIPv4(), peer.Port);
+        if (!IsSelf(peer)) AddPeer(peer);
     }
 
     /// <summary>True for our own listen endpoint (a tracker hands it back) and for endpoints that answered with our peer id.</summary>
@@ -138,7 +154,7 @@ public sealed partial class TorrentDownload
         foreach (var peer in message.Added)
         {
             Interlocked.Increment(ref _pexPeersReceived);
-            if (!discovery.Report(HandshakeHash, peer.EndPoint, PeerSource.Pex)) AddPeer(peer.EndPoint);
+            if (!discovery.Report(HandshakeHash, peer.EndPoint, PeerSource.Pex)) AddDiscoveredPeer(peer.EndPoint);
         }
     }
 }

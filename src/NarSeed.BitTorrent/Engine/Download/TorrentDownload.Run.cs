@@ -110,7 +110,7 @@ public sealed partial class TorrentDownload
         {
             await foreach (var found in discovery.WatchAsync(HandshakeHash, token).ConfigureAwait(false))
             {
-                AddPeer(found.EndPoint);
+                AddDiscoveredPeer(found.EndPoint);
             }
         }
         catch (OperationCanceledException)

@@ -129,7 +129,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
     public void AddPeer(IPEndPoint peer)
     {
         if (peer.Address.IsIPv4MappedToIPv6) peer = new IPEndPoint(peer.Address.MapToIPv4(), peer.Port);
-        if (_banned.ContainsKey(peer) || IsSelf(peer)) return;
+        if (_banned.ContainsKey(peer) || _self.ContainsKey(peer)) return;
         _known.TryAdd(peer, new KnownPeer());
     }
 

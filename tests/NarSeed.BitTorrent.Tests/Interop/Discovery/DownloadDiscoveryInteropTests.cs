@@ -92,6 +92,9 @@ public class DownloadDiscoveryInteropTests(ITestOutputHelper output)
             ["peers"] = new JsonArray($"127.0.0.1:{seederPort}"), ["timeout"] = 55,
         }]);
         var middlePort = await middle.WaitListeningAsync(0, Bound);
+        // libtorrent's first ut_pex message to a new peer is its full peer list, later ones come a minute apart:
+        // the middle peer must already be connected to the seeder when we connect.
+        await middle.WaitConnectedAsync(0, Bound);
 
         var log = new TestLogger();
         var peerId = "-NS0100-downloadpex1"u8.ToArray();
@@ -108,9 +111,16 @@ public class DownloadDiscoveryInteropTests(ITestOutputHelper output)
             Peers = [new IPEndPoint(IPAddress.Loopback, middlePort)],
         }, log);
 
-        var result = await download.RunAsync().WaitAsync(Bound);
-        output.WriteLine(log.ToString());
-        output.WriteLine(scenario.Output + middle.Output);
+        DownloadResult result;
+        try
+        {
+            result = await download.RunAsync().WaitAsync(Bound);
+        }
+        finally
+        {
+            output.WriteLine(log.ToString());
+            output.WriteLine(scenario.Output + middle.Output);
+        }
 
         (await File.ReadAllBytesAsync(result.Path)).Should().Equal(bytes);
         result.BytesFromPeers.Should().Be(bytes.Length);

@@ -8,7 +8,7 @@
 #      once its first tracker reply arrived (or at once without trackers). A leecher downloads, force-rechecks and
 #      prints RESULT {"session", "ok", "error", "port", "sources", "pex_ports"}: "sources" are the peer_info source
 #      bits of its connected peers, "pex_ports" the ports of peers it learnt by PEX. Every session prints
-#      LISTENING {"session", "port"} when it starts; "download_limit" (bytes/s) throttles a leecher.
+#      LISTENING {"session", "port"} when it starts, a leecher CONNECTED {"session", "peers"} at its first peer; "download_limit" (bytes/s) throttles a leecher.
 #   The process exits when every leecher finished (0 only if all passed) or, with leechers absent, when stdin closes.
 # Usage: lt_discovery.py SPEC.json
 import hashlib, json, os, sys, time, threading
@@ -102,6 +102,9 @@ class Session:
         if self.done or self.j.get("seed"):
             return
         st = self.handle.status()
+        if st.num_peers > 0 and not getattr(self, "connected", False):
+            self.connected = True
+            print("CONNECTED " + json.dumps({"session": self.index, "peers": st.num_peers}), flush=True)
         if not self.rechecking and st.is_seeding:
             self.rechecking = True
             self.handle.force_recheck()
