@@ -91,7 +91,7 @@ public sealed class AnnounceSchedulerBenchmark : IBenchmark
     /// <summary>opentracker with every truncated hash whitelisted (it drops to nobody before reading: the directory is 0755).</summary>
     private static async Task<(RunningProcess Process, int Port)> StartTrackerProcessAsync(TempDirectory directory, byte[][] hashes)
     {
-        File.SetUnixFileMode(directory.Path, (UnixFileMode)0b111_101_101);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(directory.Path, (UnixFileMode)0b111_101_101);
         var whitelist = directory.Combine("whitelist");
         await File.WriteAllLinesAsync(whitelist, hashes.Select(h => Convert.ToHexStringLower(h.AsSpan(0, 20))));
         var port = FreePort.Tcp();

@@ -8,7 +8,7 @@
 #      once its first tracker reply arrived (or at once without trackers). A leecher downloads, force-rechecks and
 #      prints RESULT {"session", "ok", "error", "port", "sources", "pex_ports"}: "sources" are the peer_info source
 #      bits of its connected peers, "pex_ports" the ports of peers it learnt by PEX. Every session prints
-#      LISTENING {"session", "port"} when it starts, a leecher CONNECTED {"session", "peers"} at its first peer; "download_limit" (bytes/s) throttles a leecher.
+#      LISTENING {"session", "port"} when it starts, a leecher CONNECTED {"session", "peers"} once a seed is connected past its handshake; "download_limit" (bytes/s) throttles a leecher.
 #   The process exits when every leecher finished (0 only if all passed) or, with leechers absent, when stdin closes.
 # Usage: lt_discovery.py SPEC.json
 import hashlib, json, os, sys, time, threading
@@ -102,7 +102,8 @@ class Session:
         if self.done or self.j.get("seed"):
             return
         st = self.handle.status()
-        if st.num_peers > 0 and not getattr(self, "connected", False):
+        # A seed's bit is known only after its handshake and bitfield: libtorrent's PEX lists no peer still in handshake.
+        if not getattr(self, "connected", False) and any(p.flags & lt.peer_info.seed for p in self.handle.get_peer_info()):
             self.connected = True
             print("CONNECTED " + json.dumps({"session": self.index, "peers": st.num_peers}), flush=True)
         if not self.rechecking and st.is_seeding:
