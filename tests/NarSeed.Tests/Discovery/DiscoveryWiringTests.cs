@@ -88,7 +88,8 @@ public sealed class DiscoveryWiringTests(RealNixCache nix) : IClassFixture<RealN
     public async Task Node_announces_every_nar_and_libtorrent_finds_it_only_through_opentracker()
     {
         await using var origin = await NginxOrigin.StartAsync(CacheDir);
-        var (node, tracker) = await StartNodeWithTrackerAsync(origin);
+        // The node's defaults (LSD and PEX on); libtorrent's LSD is off, so only the tracker can introduce them.
+        var (node, tracker) = await StartNodeWithTrackerAsync(origin, new KeyValuePair<string, string?>("BitTorrent:Lsd", "true"));
         await using var _ = tracker;
         var envHash = Hash(nix.EnvPath);
         var envMagnet = MagnetLink.Parse(NixNarInfo.Parse(await node.Http.GetStringAsync(envHash + ".narinfo")).GetExtraField("Magnet")!);
@@ -134,7 +135,7 @@ public sealed class DiscoveryWiringTests(RealNixCache nix) : IClassFixture<RealN
     public async Task Proxy_fetches_a_closure_from_the_node_found_only_through_opentracker()
     {
         await using var origin = await NginxOrigin.StartAsync(CacheDir);
-        var (node, tracker) = await StartNodeWithTrackerAsync(origin, new KeyValuePair<string, string?>("BitTorrent:Lsd", "false"));
+        var (node, tracker) = await StartNodeWithTrackerAsync(origin);
         await using var _ = tracker;
         await using var __ = node;
 
@@ -159,7 +160,7 @@ public sealed class DiscoveryWiringTests(RealNixCache nix) : IClassFixture<RealN
 
         // The tracker reaches the proxy only through its own configuration (Proxy:Trackers, --tracker).
         await using var proxy = await InProcessProxy.StartAsync(_dir.Combine("proxy"),
-            new("Upstreams:0", upstream.BaseUrl), new("TrustedKeys:0", nix.PublicKey), new("Lsd", "false"),
+            new("Upstreams:0", upstream.BaseUrl), new("TrustedKeys:0", nix.PublicKey),
             new("Trackers:0", tracker.HttpUrl.ToString()), new("SwarmDeadline", "00:00:20"), new("WebSeedDelay", "00:00:20"));
         var destination = _dir.Combine("copy");
         var copy = await nix.TryNix("nix", ["copy", "--from", proxy.BaseUrl, "--to", destination,
