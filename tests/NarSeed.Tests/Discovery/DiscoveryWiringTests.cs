@@ -176,4 +176,22 @@ public sealed class DiscoveryWiringTests(RealNixCache nix) : IClassFixture<RealN
         node.Seeding.Engine!.BytesUploaded.Should().BeGreaterThanOrEqualTo(proxy.Counters.BytesFromPeers);
         upstream.AccessLog.Should().NotContain("/nar/", "no nar was fetched from the upstream");
     }
+
+    [Fact]
+    public async Task A_dead_tracker_does_not_stop_the_node_from_mirroring_seeding_and_serving()
+    {
+        await using var origin = await NginxOrigin.StartAsync(CacheDir);
+        var closed = FreePort.Tcp(); // nothing listens there: every announce fails and is retried with back-off
+        await using var node = await InProcessNode.StartAsync(_dir.Path,
+            new("Origins:0", origin.BaseUrl), new("TrustedKeys:0", nix.PublicKey), new("Roots:0", nix.EnvPath),
+            new("Roots:1", nix.NotePath), new("BitTorrent:Trackers:0", $"http://127.0.0.1:{closed}/announce"),
+            new("BitTorrent:Trackers:1", $"udp://127.0.0.1:{closed}/announce"));
+        await node.WaitForPassesAsync(1, MirrorTimeout);
+
+        node.Seeding.Count.Should().Be(3);
+        node.Seeding.Discovery!.Trackers.Should().NotBeNull();
+        var envHash = Hash(nix.EnvPath);
+        var info = NixNarInfo.Parse(await node.Http.GetStringAsync(envHash + ".narinfo"));
+        (await node.Http.GetByteArrayAsync(info.Url)).Length.Should().Be((int)info.FileSize!.Value);
+    }
 }
