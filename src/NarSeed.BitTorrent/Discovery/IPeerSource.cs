@@ -15,6 +15,11 @@ public interface IPeerSource
     /// <summary>Starts announcing and looking up <paramref name="torrent"/> on every enabled source.</summary>
     void Add(DiscoveryTorrent torrent);
 
+    /// <summary>The torrent finished downloading: trackers get <c>event=completed</c> (nothing to do by default).</summary>
+    void MarkCompleted(DiscoveryTorrent torrent)
+    {
+    }
+
     /// <summary>Stops announcing (trackers get a stopped event) and forgets its peers.</summary>
     bool Remove(DiscoveryTorrent torrent);
 

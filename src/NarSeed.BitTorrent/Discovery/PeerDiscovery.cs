@@ -107,6 +107,17 @@ public sealed class PeerDiscovery : IPeerSource, IAsyncDisposable
         return true;
     }
 
+    /// <summary>The torrent finished downloading: its trackers get <c>event=completed</c> at once.</summary>
+    public void MarkCompleted(DiscoveryTorrent torrent)
+    {
+        Swarm? swarm;
+        lock (_lock)
+        {
+            if (!_byHash.TryGetValue(Hex(torrent.Key.Span), out swarm) || !ReferenceEquals(swarm.Torrent, torrent)) return;
+        }
+        if (swarm.Tracked is { } tracked) Trackers?.MarkCompleted(tracked);
+    }
+
     public bool Report(ReadOnlySpan<byte> infoHash, IPEndPoint peer, PeerSource source)
     {
         if (source == PeerSource.Pex && !_options.EnablePex) return false;

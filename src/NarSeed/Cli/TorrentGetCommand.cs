@@ -32,15 +32,26 @@ public static class TorrentGetCommand
             DefaultValueFactory = _ => DownloadOptions.DefaultWebSeedDelay.TotalSeconds,
         };
         var command = new Command("get", "Download one torrent from peers and web seeds.") { source, output, peers, webSeeds, stream, delay };
+        var switches = new DiscoverySwitches();
+        switches.AddTo(command);
+        var port = new Option<int>("--port") { Description = "TCP port announced as ours (get itself accepts no connections).", DefaultValueFactory = _ => 6881 };
+        command.Options.Add(port);
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(source)!, parse.GetValue(output)!,
             parse.GetValue(peers) ?? [], parse.GetValue(webSeeds) ?? [], parse.GetValue(stream), parse.GetValue(delay),
+            new GetDiscovery(switches.Read(parse), parse.GetValue(port)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(string source, DirectoryInfo output, string[] peerArguments, string[] webSeeds,
-        bool streaming, double delaySeconds, TextWriter stdout, TextWriter error, CancellationToken cancellationToken)
+        bool streaming, double delaySeconds, GetDiscovery discoverySwitches, TextWriter stdout, TextWriter error,
+        CancellationToken cancellationToken)
     {
+        if (discoverySwitches.Options is null || discoverySwitches.Port is <= 0 or > 65535)
+        {
+            await error.WriteLineAsync("narseed: bad --tracker or --port.");
+            return 2;
+        }
         var peers = new List<IPEndPoint>();
         foreach (var peer in peerArguments)
         {
@@ -64,16 +75,24 @@ public static class TorrentGetCommand
             await error.WriteLineAsync("narseed: --web-seed-delay must be at least 0.");
             return 2;
         }
-        var options = new DownloadOptions
-        {
-            OutputDirectory = output.FullName, Peers = peers, WebSeeds = webSeeds, Streaming = streaming,
-            WebSeedDelay = TimeSpan.FromSeconds(delaySeconds),
-        };
 
         using var serilog = new LoggerConfiguration().MinimumLevel.Warning()
             .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
         using var loggerFactory = new SerilogLoggerFactory(serilog);
         var log = loggerFactory.CreateLogger("NarSeed.Cli.TorrentGet");
+        var peerId = new byte[20];
+        "-NS0100-"u8.CopyTo(peerId);
+        System.Security.Cryptography.RandomNumberGenerator.Fill(peerId.AsSpan(8));
+        // Trackers (the torrent's own, magnet tr=, --tracker), LSD and PEX unless switched off; the download registers itself.
+        await using var discovery = new NarSeed.BitTorrent.Discovery.PeerDiscovery(discoverySwitches.Options, peerId,
+            () => discoverySwitches.Port, loggerFactory.CreateLogger("NarSeed.Cli.Discovery"));
+        await discovery.StartAsync(cancellationToken);
+        var options = new DownloadOptions
+        {
+            OutputDirectory = output.FullName, Peers = peers, WebSeeds = webSeeds, Streaming = streaming,
+            WebSeedDelay = TimeSpan.FromSeconds(delaySeconds), Discovery = discovery, PeerId = peerId,
+            ListenPort = discoverySwitches.Port,
+        };
         TorrentDownload download;
         try
         {
@@ -160,4 +179,7 @@ public static class TorrentGetCommand
             return null;
         }
     }
+
+    /// <summary>The discovery switches of `get` (null options: a bad --tracker) and the port announced as ours.</summary>
+    private sealed record GetDiscovery(NarSeed.BitTorrent.Discovery.DiscoveryOptions? Options, int Port);
 }

@@ -22,6 +22,12 @@ public sealed class BitTorrentOptions
     /// <summary>Tracker announce URLs written into every torrent (<c>--tracker</c>, repeatable).</summary>
     public List<string> Trackers { get; set; } = [];
 
+    /// <summary>Local service discovery (BEP 14) on the LAN's multicast groups; <c>--no-lsd</c> turns it off.</summary>
+    public bool Lsd { get; set; } = true;
+
+    /// <summary>Peer exchange (BEP 11, ut_pex) with connected peers; <c>--no-pex</c> turns it off.</summary>
+    public bool Pex { get; set; } = true;
+
     /// <summary>The address peers are told to connect to (magnet <c>x.pe</c>), <c>ADDRESS[:PORT]</c>; by default the
     /// HTTP listen host and <see cref="Port"/>.</summary>
     public string? PublicAddress { get; set; }

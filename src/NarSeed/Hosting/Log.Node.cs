@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(111, LogLevel.Error, "Could not start seeding {File}")]
     public static partial void RegisterFailed(ILogger logger, string file, Exception error);
+
+    [LoggerMessage(112, LogLevel.Error, "Peer discovery (trackers, LSD) could not start; seeding goes on without it")]
+    public static partial void DiscoveryFailed(ILogger logger, Exception error);
 }

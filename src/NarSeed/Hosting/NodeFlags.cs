@@ -19,6 +19,7 @@ public sealed class NodeFlags
         ["BitTorrent:Hybrid"] = "--hybrid", ["BitTorrent:Trackers"] = "--tracker", ["SigningKey"] = "--signing-key",
         ["Gc:DiskQuota"] = "--disk-quota", ["Gc:Grace"] = "--gc-grace",
         ["BitTorrent:PublicAddress"] = "--bt-public-address",
+        ["BitTorrent:Lsd"] = "--no-lsd", ["BitTorrent:Pex"] = "--no-pex",
     };
 
     /// <summary>
@@ -114,6 +115,16 @@ public sealed class NodeFlags
         HelpName = "URL",
     };
 
+    private readonly Option<bool> _noLsd = new("--no-lsd")
+    {
+        Description = "Turn off local service discovery (BEP 14) [default: on]",
+    };
+
+    private readonly Option<bool> _noPex = new("--no-pex")
+    {
+        Description = "Turn off peer exchange (BEP 11) [default: on]",
+    };
+
     private readonly Option<string?> _signingKey = new("--signing-key")
     {
         Description = "Nix secret key file; the node adds its own signature to narinfos",
@@ -139,6 +150,7 @@ public sealed class NodeFlags
                  {
                      Config, _state, _origins, _dialect, _trustedKeys, _roots, _http, _btPort, _uploadLimit,
                      _diskQuota, _hybrid, _trackers, _signingKey, _gcGrace, _btPublicAddress,
+                     _noLsd, _noPex,
                  })
         {
             command.Options.Add(option);
@@ -172,6 +184,8 @@ public sealed class NodeFlags
             Scalar("BitTorrent:Hybrid", parse.GetValue(_hybrid) ? "true" : "false");
         }
         List("BitTorrent:Trackers", _trackers);
+        if (parse.GetValue(_noLsd)) Scalar("BitTorrent:Lsd", "false");
+        if (parse.GetValue(_noPex)) Scalar("BitTorrent:Pex", "false");
         Scalar("SigningKey", parse.GetValue(_signingKey));
         Scalar("BitTorrent:PublicAddress", parse.GetValue(_btPublicAddress));
         Scalar("Gc:Grace", parse.GetValue(_gcGrace)?.ToString("c", CultureInfo.InvariantCulture));

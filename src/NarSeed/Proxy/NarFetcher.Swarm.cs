@@ -12,7 +12,8 @@ public sealed partial class NarFetcher
 
     /// <summary>
     /// Streams the nar from the swarm when it delivers a first verified piece in time; null (nothing sent) otherwise.
-    /// Peers: the magnet's x.pe plus <see cref="ProxyOptions.Peers"/>; web seeds: the magnet's ws= after
+    /// Peers: the magnet's x.pe plus <see cref="ProxyOptions.Peers"/> and whatever
+    /// <see cref="ProxyDiscovery"/> finds; web seeds: the magnet's ws= after
     /// <see cref="ProxyOptions.WebSeedDelay"/>.
     /// </summary>
     private async Task<FetchRecord?> TrySwarmAsync(HttpContext context, ProxiedNar nar, CancellationToken cancellationToken)
@@ -23,6 +24,10 @@ public sealed partial class NarFetcher
         {
             OutputDirectory = directory,
             Peers = _peers,
+            // Trackers (tr= and --tracker), LSD and PEX find peers a magnet without x.pe does not name.
+            Discovery = _discovery.Peers,
+            PeerId = _discovery.PeerId,
+            ListenPort = _discovery.ListenPort,
             Streaming = true,
             WebSeedDelay = _options.WebSeedDelay,
             StallTimeout = SwarmStallTimeout,

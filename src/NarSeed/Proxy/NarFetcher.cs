@@ -28,14 +28,16 @@ public sealed partial class NarFetcher
     private readonly FetchedNarSeeder _seeder;
     private readonly ILogger _logger;
     private readonly IPEndPoint[] _peers;
+    private readonly ProxyDiscovery _discovery;
 
     public NarFetcher(IOptions<ProxyOptions> options, FetchedNarCache cache, ProxyCounters counters,
-        FetchedNarSeeder seeder, ILogger<NarFetcher> logger)
+        FetchedNarSeeder seeder, ProxyDiscovery discovery, ILogger<NarFetcher> logger)
     {
         _options = options.Value;
         _cache = cache;
         _counters = counters;
         _seeder = seeder;
+        _discovery = discovery;
         _logger = logger;
         _peers = _options.Peers.Select(IPEndPoint.Parse).ToArray();
     }

@@ -64,11 +64,22 @@ public sealed class ProxyFlags
         HelpName = "ADDRESS:PORT",
     };
 
+    private readonly Option<string[]> _trackers = new("--tracker")
+    {
+        Description = "Tracker announced to for every nar besides the magnet's tr=, repeatable",
+        HelpName = "URL",
+    };
+
+    private readonly Option<bool> _noLsd = new("--no-lsd") { Description = "Turn off local service discovery (BEP 14) [default: on]" };
+
+    private readonly Option<bool> _noPex = new("--no-pex") { Description = "Turn off peer exchange (BEP 11) [default: on]" };
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[]
                  {
                      Config, _listen, _upstreams, _dialect, _trustedKeys, _state, _cacheSize, _seedAfterFetch, _btPort, _peers,
+                     _trackers, _noLsd, _noPex,
                  })
         {
             command.Options.Add(option);
@@ -97,6 +108,9 @@ public sealed class ProxyFlags
         Scalar("SeedAfterFetch", parse.GetValue(_seedAfterFetch)?.ToString("c", CultureInfo.InvariantCulture));
         Scalar("BtPort", parse.GetValue(_btPort)?.ToString(CultureInfo.InvariantCulture));
         List("Peers", _peers);
+        List("Trackers", _trackers);
+        if (parse.GetValue(_noLsd)) Scalar("Lsd", "false");
+        if (parse.GetValue(_noPex)) Scalar("Pex", "false");
         return settings;
     }
 

@@ -43,6 +43,8 @@ public static class ProxyHost
         builder.Services.AddSingleton<FetchedNarCache>();
         builder.Services.AddSingleton<FetchedNarSeeder>();
         builder.Services.AddSingleton<UpstreamNarInfos>();
+        builder.Services.AddSingleton<ProxyDiscovery>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ProxyDiscovery>());
         builder.Services.AddSingleton<NarFetcher>();
 
         HttpEndpoint.TryParse(options.Listen, out var endpoint);

@@ -37,4 +37,7 @@ internal static partial class ProxyLog
 
     [LoggerMessage(709, LogLevel.Warning, "Cannot seed fetched {HashPart}: {Error}")]
     public static partial void SeedingFailed(ILogger logger, string hashPart, string error);
+
+    [LoggerMessage(710, LogLevel.Error, "Peer discovery (trackers, LSD) could not start: {Error}; fetches go on without it")]
+    public static partial void DiscoveryFailed(ILogger logger, string error);
 }

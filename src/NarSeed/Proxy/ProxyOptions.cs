@@ -58,6 +58,15 @@ public sealed class ProxyOptions
     /// <summary>Peers dialled for every nar besides the magnet's x.pe, e.g. a LAN seeder (<c>--peer</c>, repeatable).</summary>
     public List<string> Peers { get; set; } = [];
 
+    /// <summary>Trackers announced to for every nar besides the magnet's <c>tr=</c> (<c>--tracker</c>, repeatable).</summary>
+    public List<string> Trackers { get; set; } = [];
+
+    /// <summary>Local service discovery (BEP 14) while fetching; <c>--no-lsd</c> turns it off.</summary>
+    public bool Lsd { get; set; } = true;
+
+    /// <summary>Peer exchange (BEP 11) on download connections; <c>--no-pex</c> turns it off.</summary>
+    public bool Pex { get; set; } = true;
+
     public TimeSpan NarInfoTimeout { get; set; } = DefaultNarInfoTimeout;
 
     public TimeSpan SwarmDeadline { get; set; } = DefaultSwarmDeadline;

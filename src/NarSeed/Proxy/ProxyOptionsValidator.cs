@@ -52,6 +52,13 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
                 failures.Add($"Proxy:Peers (--peer): '{peer}' is not ADDRESS:PORT.");
             }
         }
+        foreach (var tracker in options.Trackers)
+        {
+            if (!Uri.TryCreate(tracker, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "udp"))
+            {
+                failures.Add($"Proxy:Trackers (--tracker): '{tracker}' is not an http, https or udp URL.");
+            }
+        }
         if (string.IsNullOrWhiteSpace(options.State))
         {
             failures.Add("Proxy:State (--state) must name a directory.");

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NarSeed.BitTorrent.Discovery;
 using NarSeed.BitTorrent.Engine;
 using NarSeed.Catalog;
 using NarSeed.Gc;
@@ -32,9 +33,13 @@ public sealed class SeedingService(
     private readonly ConcurrentDictionary<string, SeededNar> _byUrl = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _registryLock = new(1, 1);
     private SeedEngine? _engine;
+    private PeerDiscovery? _discovery;
 
     /// <summary>The engine (null until started).</summary>
     public SeedEngine? Engine => _engine;
+
+    /// <summary>Trackers, LSD and PEX for every seeded nar (null until started).</summary>
+    public PeerDiscovery? Discovery => _discovery;
 
     public int Count => _byHash.Count;
 
@@ -55,7 +60,27 @@ public sealed class SeedingService(
             Port = bt.Port,
             UploadRateLimit = bt.UploadLimit ?? 0,
         }, loggerFactory.CreateLogger<SeedEngine>(), time);
+        var engine = _engine;
+        // Attached before any nar is registered, so every one is announced (v2: truncated hash; hybrid: both). The
+        // nar torrents' announce-list holds the same trackers; they are given here once, for every torrent.
+        _discovery = new PeerDiscovery(new DiscoveryOptions
+        {
+            EnableTrackers = bt.Trackers.Count > 0,
+            EnableLsd = bt.Lsd,
+            EnablePex = bt.Pex,
+            Trackers = bt.Trackers.Select(t => new Uri(t, UriKind.Absolute)).ToList(),
+        }, engine.PeerId, () => engine.Port, loggerFactory.CreateLogger<PeerDiscovery>(), time);
+        engine.Discovery = _discovery;
         await _engine.StartAsync(cancellationToken);
+        try
+        {
+            await _discovery.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+        {
+            // Seeding goes on without it: peers still come from magnets' x.pe and web seeds stay reachable.
+            Log.DiscoveryFailed(logger, e);
+        }
         await ReconcileAsync(cancellationToken);
         Log.SeedingStarted(logger, _engine.Port, _byHash.Count);
         await base.StartAsync(cancellationToken);
@@ -71,6 +96,11 @@ public sealed class SeedingService(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Log.ReconcileFailed(logger, e);
+        }
+        if (_discovery is not null)
+        {
+            // Stopped events go out within the scheduler's stop deadline; LSD leaves its groups.
+            await _discovery.DisposeAsync();
         }
         if (_engine is not null)
         {

@@ -43,6 +43,58 @@ public class LsdNamespaceTests(ITestOutputHelper output)
         ((string)peer["source"]!).Should().Be("Lsd");
     }
 
+    /// <summary>
+    /// `torrent seed` in one namespace and `torrent get` in the other, no trackers, no PEX, no peer given: the getter
+    /// learns the seeder by LSD alone, downloads the torrent and its bytes match the original.
+    /// </summary>
+    [Fact]
+    public async Task A_narseed_get_downloads_from_a_narseed_seeder_found_by_LSD_alone()
+    {
+        using var dir = new TempDirectory("narseed-lsd-get-");
+        var data = dir.Combine("lsd-get.bin");
+        var bytes = RandomNumberGenerator.GetBytes(300_000);
+        await File.WriteAllBytesAsync(data, bytes);
+        (await NarseedProcess.RunAsync(dir.Path, "torrent", "create", data)).EnsureSuccess("create");
+        var torrent = data + ".torrent";
+        var into = Directory.CreateDirectory(dir.Combine("got")).FullName;
+
+        await using var network = await VethPair.CreateAsync(output);
+        var narseed = Path.Combine(AppContext.BaseDirectory, "narseed");
+        await using var getter = RunningProcess.Start(ExternalTool.Require("ip"),
+            ["netns", "exec", network.NamespaceB, narseed, "torrent", "get", torrent, "-o", into, "--no-trackers", "--no-pex",
+                "--port", "7002"], dir.Path);
+        // The getter must have joined the LSD group before the seeder's one announce at start (BEP 14: then every 5 min).
+        await UntilJoinedAsync(network, getter);
+        await using var seeder = RunningProcess.Start(ExternalTool.Require("ip"),
+            ["netns", "exec", network.NamespaceA, narseed, "torrent", "seed", torrent, data, "--port", "7001", "--no-trackers",
+                "--no-pex"], dir.Path);
+        var result = await getter.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine(result.StandardOutput + result.StandardError);
+        output.WriteLine(seeder.StandardOutputSoFar + seeder.StandardErrorSoFar);
+
+        result.ExitCode.Should().Be(0, "the getter must find the seeder by LSD and download from it");
+        var summary = JsonNode.Parse(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1])!;
+        ((long)summary["bytes_from_peers"]!).Should().Be(bytes.Length, "every byte came from the seeder found by LSD");
+        (await File.ReadAllBytesAsync(Path.Combine(into, "lsd-get.bin"))).Should().Equal(bytes);
+    }
+
+    /// <summary>Polls the getter's namespace until its veth end is a member of BEP 14's IPv4 group, bounded.</summary>
+    private static async Task UntilJoinedAsync(VethPair network, RunningProcess process)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            var groups = await ProcessRunner.RunAsync(ExternalTool.Require("ip"), ["-n", network.NamespaceB, "maddr", "show"],
+                TimeSpan.FromSeconds(10));
+            if (groups.StandardOutput.Contains("239.192.152.143", StringComparison.Ordinal)) return;
+            if (DateTime.UtcNow > deadline || process.Process.HasExited)
+            {
+                throw new TimeoutException($"Never joined the LSD group:\n{groups.StandardOutput}{process.StandardErrorSoFar}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Polls the process's log (Serilog writes to stderr) for <paramref name="text"/>, bounded.</summary>
     private static async Task UntilLoggedAsync(RunningProcess process, string text)
     {

@@ -45,7 +45,8 @@ public sealed class InProcessNode : IAsyncDisposable
         [
             new("State", Path.Combine(directory, "state")), new("Http", $"127.0.0.1:{httpPort}"),
             new("BitTorrent:Port", btPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            .. settings,
+            // LSD off unless a test turns it on: concurrent tests seed the same nars, and LSD would mix their swarms.
+            new("BitTorrent:Lsd", "false"), .. settings,
         ];
         var configuration = NodeConfiguration.Build(config, all, new Hashtable(), directory);
         var app = NodeHost.Build(configuration, NodeServices.LoadOptions(configuration), new SystemdNotifier(null));

@@ -42,7 +42,9 @@ public sealed class InProcessProxy : IAsyncDisposable
         if (!File.Exists(config)) await File.WriteAllTextAsync(config, "{}");
         KeyValuePair<string, string?>[] all =
         [
-            new("State", Path.Combine(directory, "proxy-state")), new("Listen", $"127.0.0.1:{port}"), .. settings,
+            new("State", Path.Combine(directory, "proxy-state")), new("Listen", $"127.0.0.1:{port}"),
+            // LSD off unless a test turns it on: concurrent tests seed the same nars, and LSD would mix their swarms.
+            new("Lsd", "false"), .. settings,
         ];
         var configuration = NodeConfiguration.Build(config,
             all.Select(s => new KeyValuePair<string, string?>($"{ProxyOptions.Section}:{s.Key}", s.Value)),

@@ -5,7 +5,7 @@ using NarSeed.BitTorrent.Wire;
 namespace NarSeed.BitTorrent.Engine.Download;
 
 /// <summary>Settings of one download; every limit is named once here with its source.</summary>
-public sealed class DownloadOptions
+public sealed partial class DownloadOptions
 {
     /// <summary>
     /// Block requests kept outstanding per peer: 256 × 16 KiB = 4 MiB in flight, enough to fill a loopback or LAN link

@@ -31,12 +31,14 @@ internal sealed partial class DownloadPeer
             w.WriteStartDictionary();
             w.WriteKey("ut_metadata");
             w.WriteInteger(UtMetadataId);
+            WritePexHandshakeEntry(w);
             w.WriteEndDictionary();
             if (_download.Torrent is { } torrent)
             {
                 w.WriteKey("metadata_size");
                 w.WriteInteger(torrent.RawInfo.Length);
             }
+            WriteListenPortEntry(w);
             w.WriteKey("reqq");
             w.WriteInteger(WireLimits.MaxRequestQueue);
             w.WriteKey("v");
@@ -91,13 +93,14 @@ internal sealed partial class DownloadPeer
             throw new WireProtocolException(WireProtocolErrorReason.InvalidExtensionMessage,
                 $"Extension message of {message.Payload.Length} bytes.", offset);
         }
-        if (message.ExtendedId is not (ExtendedMessage.HandshakeId or UtMetadataId)) return;
+        if (message.ExtendedId is not (ExtendedMessage.HandshakeId or UtMetadataId or UtPexId)) return;
         var rented = ArrayPool<byte>.Shared.Rent((int)message.Payload.Length);
         try
         {
             var payload = rented.AsSpan(0, (int)message.Payload.Length);
             message.Payload.CopyTo(payload);
             if (message.ExtendedId == ExtendedMessage.HandshakeId) OnExtensionHandshake(payload);
+            else if (message.ExtendedId == UtPexId) OnPexMessage(payload, offset);
             else OnMetadataMessage(payload);
         }
         catch (BencodeException e)
@@ -128,6 +131,10 @@ internal sealed partial class DownloadPeer
                     {
                         var id = reader.ReadInteger();
                         _peerUtMetadataId = id is > 0 and <= 255 ? (byte)id : (byte)0;
+                    }
+                    else if (name.SequenceEqual("ut_pex"u8) && reader.PeekToken() == BencodeTokenType.Integer)
+                    {
+                        OnPeerPexId(reader.ReadInteger());
                     }
                     else
                     {

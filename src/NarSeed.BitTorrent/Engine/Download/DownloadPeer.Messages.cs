@@ -55,6 +55,11 @@ internal sealed partial class DownloadPeer
         {
             throw new WireProtocolException(WireProtocolErrorReason.UnknownInfoHash, "The peer answered for another torrent.", 0);
         }
+        if (peerId.AsSpan().SequenceEqual(_download.PeerId))
+        {
+            _download.OnSelfConnection(Remote);
+            throw new PeerBannedException("is ourselves (the handshake carried our own peer id)");
+        }
         _fast = reserved.HasFlag(ReservedBits.Fast);
         _extensions = reserved.HasFlag(ReservedBits.Extension);
         _handshaken = true;

@@ -102,6 +102,7 @@ internal sealed partial class DownloadPeer
         var input = _input!;
         while (true)
         {
+            WritePendingPex();
             Act();
             await FlushAsync(cancellationToken).ConfigureAwait(false);
             if (_download.IsComplete) return;

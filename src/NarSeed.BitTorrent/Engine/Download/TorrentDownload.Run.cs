@@ -31,7 +31,12 @@ public sealed partial class TorrentDownload
             if (_torrent is { HasPieceHashes: true }) Prepare();
             using var heartbeat = Time.CreateTimer(_ => OnHeartbeat(), null, Options.HeartbeatInterval, Options.HeartbeatInterval);
             background.Add(DialLoopAsync(token));
-            if (Options.Discovery is { } discovery) background.Add(WatchDiscoveryAsync(discovery, token));
+            if (Options.Discovery is { } discovery)
+            {
+                StartAnnouncing(discovery);
+                background.Add(WatchDiscoveryAsync(discovery, token));
+                background.Add(AnnounceCompletionAsync(discovery, token));
+            }
             background.Add(StartWebSeedsAsync(token));
             await _complete.Task.WaitAsync(token).ConfigureAwait(false);
             var torrent = _torrent!;
@@ -43,6 +48,7 @@ public sealed partial class TorrentDownload
         finally
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
+            StopAnnouncing();
             foreach (var peer in _peers.Keys) peer.Close();
             await Task.WhenAll(_peers.Values.Concat(background)).ContinueWith(_ => { }, CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
@@ -104,7 +110,7 @@ public sealed partial class TorrentDownload
         {
             await foreach (var found in discovery.WatchAsync(HandshakeHash, token).ConfigureAwait(false))
             {
-                AddPeer(found.EndPoint);
+                AddDiscoveredPeer(found.EndPoint);
             }
         }
         catch (OperationCanceledException)
@@ -135,6 +141,7 @@ public sealed partial class TorrentDownload
     {
         var now = Time.GetTimestamp();
         foreach (var peer in _peers.Keys) peer.OnHeartbeat(now);
+        OfferPex();
         var bytes = BytesFromPeers;
         if (_peerRateAt != 0)
         {

@@ -49,6 +49,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
         : this(options, logger, timeProvider, magnet.InfoHashV1, magnet.InfoHashV2)
     {
         Metadata = new MetadataAssembler(magnet.InfoHashV1, magnet.InfoHashV2);
+        RememberMagnet(magnet);
         _webSeeds.AddRange(magnet.WebSeeds);
         foreach (var peer in magnet.Peers.OfType<IPEndPoint>()) AddPeer(peer);
     }
@@ -128,7 +129,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
     public void AddPeer(IPEndPoint peer)
     {
         if (peer.Address.IsIPv4MappedToIPv6) peer = new IPEndPoint(peer.Address.MapToIPv4(), peer.Port);
-        if (_banned.ContainsKey(peer)) return;
+        if (_banned.ContainsKey(peer) || _self.ContainsKey(peer)) return;
         _known.TryAdd(peer, new KnownPeer());
     }
 

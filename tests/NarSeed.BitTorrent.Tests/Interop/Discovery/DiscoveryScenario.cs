@@ -57,6 +57,18 @@ internal sealed class DiscoveryScenario : IAsyncDisposable
         return JsonNode.Parse(line["SEEDING ".Length..])!["port"]!.GetValue<int>();
     }
 
+    /// <summary>Waits for a leecher session's CONNECTED line (its first peer is connected).</summary>
+    public Task WaitConnectedAsync(int session, TimeSpan timeout) => _process.WaitForOutputLineAsync(
+        l => l.StartsWith($"CONNECTED {{\"session\": {session},", StringComparison.Ordinal), timeout);
+
+    /// <summary>Waits for a session's LISTENING line (printed when it starts); returns its listen port.</summary>
+    public async Task<int> WaitListeningAsync(int session, TimeSpan timeout)
+    {
+        var line = await _process.WaitForOutputLineAsync(
+            l => l.StartsWith($"LISTENING {{\"session\": {session},", StringComparison.Ordinal), timeout);
+        return JsonNode.Parse(line["LISTENING ".Length..])!["port"]!.GetValue<int>();
+    }
+
     public async Task<SessionResult> WaitResultAsync(int session, TimeSpan timeout)
     {
         var line = await _process.WaitForOutputLineAsync(

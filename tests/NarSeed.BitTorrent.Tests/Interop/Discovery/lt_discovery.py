@@ -7,7 +7,8 @@
 #      (dialled every 2 s until connected). A "seed" session seeds existing data and prints SEEDING {"session", "port"}
 #      once its first tracker reply arrived (or at once without trackers). A leecher downloads, force-rechecks and
 #      prints RESULT {"session", "ok", "error", "port", "sources", "pex_ports"}: "sources" are the peer_info source
-#      bits of its connected peers, "pex_ports" the ports of peers it learnt by PEX.
+#      bits of its connected peers, "pex_ports" the ports of peers it learnt by PEX. Every session prints
+#      LISTENING {"session", "port"} when it starts, a leecher CONNECTED {"session", "peers"} once a seed is connected past its handshake; "download_limit" (bytes/s) throttles a leecher.
 #   The process exits when every leecher finished (0 only if all passed) or, with leechers absent, when stdin closes.
 # Usage: lt_discovery.py SPEC.json
 import hashlib, json, os, sys, time, threading
@@ -65,8 +66,11 @@ class Session:
         if j.get("seed"):
             atp.flags |= lt.torrent_flags.seed_mode
         self.handle = self.session.add_torrent(atp)
+        if j.get("download_limit"):  # bytes/s; a leecher that must stay (nearly) empty
+            self.handle.set_download_limit(j["download_limit"])
         self.handle.resume()
         self.port = self.session.listen_port()
+        print("LISTENING " + json.dumps({"session": index, "port": self.port}), flush=True)
         self.start = time.monotonic()
         self.last_dial = 0.0
         self.rechecking = self.done = self.announced = False
@@ -98,6 +102,10 @@ class Session:
         if self.done or self.j.get("seed"):
             return
         st = self.handle.status()
+        # A seed's bit is known only after its handshake and bitfield: libtorrent's PEX lists no peer still in handshake.
+        if not getattr(self, "connected", False) and any(p.flags & lt.peer_info.seed for p in self.handle.get_peer_info()):
+            self.connected = True
+            print("CONNECTED " + json.dumps({"session": self.index, "peers": st.num_peers}), flush=True)
         if not self.rechecking and st.is_seeding:
             self.rechecking = True
             self.handle.force_recheck()
