@@ -18,6 +18,7 @@ namespace NarSeed.Tests.Proxy;
 /// it too; real `nix copy --from` the proxy with require-sigs and only the test's key. The proxy's counters say where
 /// the bytes came from.
 /// </summary>
+[Collection(NarSeed.Tests.Support.TimingSensitiveCollection.Name)]
 public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITestOutputHelper output)
     : IClassFixture<RealNixCache>, IDisposable
 {

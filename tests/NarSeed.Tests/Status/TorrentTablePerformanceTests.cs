@@ -17,6 +17,7 @@ namespace NarSeed.Tests.Status;
 /// five, for every sort column, searches (common, rare, none) and deep pages. A whole node is not used here: its
 /// seeding service would start registering the 100,000 synthetic nars (whose files do not exist) mid-measurement.
 /// </summary>
+[Collection(NarSeed.Tests.Support.TimingSensitiveCollection.Name)]
 public sealed class TorrentTablePerformanceTests(ITestOutputHelper output)
 {
     private const int Torrents = 100_000;
