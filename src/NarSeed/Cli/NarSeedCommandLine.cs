@@ -10,6 +10,11 @@ public static class NarSeedCommandLine
         var root = new RootCommand(
             "NarSeed: share Nix and Guix substitutes (nars) over BitTorrent v2, with the origin cache as web seed.");
         root.Subcommands.Add(TorrentCommand.Create());
+        root.Subcommands.Add(KeyCommand.Create());
+        root.Subcommands.Add(NarInfoCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(RootsCommand.Create());
+        root.Subcommands.Add(GcCommand.Create());
         return root;
     }
 }
