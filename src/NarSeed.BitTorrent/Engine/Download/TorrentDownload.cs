@@ -42,7 +42,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
     {
         _torrent = torrent;
         _webSeeds.AddRange(torrent.WebSeeds);
-        if (!torrent.HasPieceHashes) Layer = new PieceLayerAssembler(torrent);
+        if (NeedsPieceLayer(torrent)) Layer = new PieceLayerAssembler(torrent);
     }
 
     public TorrentDownload(MagnetLink magnet, DownloadOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
@@ -153,17 +153,25 @@ public sealed partial class TorrentDownload : IAsyncDisposable
         }
         catch (MetainfoException e)
         {
-            Fail(new DownloadException(e.Reason == MetainfoErrorReason.NotV2 ? DownloadErrorReason.Unsupported
+            Fail(new DownloadException(e.Reason == MetainfoErrorReason.NotSingleFile ? DownloadErrorReason.Unsupported
                 : DownloadErrorReason.InvalidMetadata, $"The metadata cannot be used: {e.Message}", e));
             return;
         }
         lock (_webSeeds) _torrent = torrent.WithSources(_webSeeds.ToArray(), torrent.Trackers);
         DownloadLog.MetadataVerified(Log, torrent.Name, info.Length);
         MarkProgress();
-        if (torrent.HasPieceHashes) Prepare();
+        if (!NeedsPieceLayer(torrent)) Prepare();
         else Layer = new PieceLayerAssembler(torrent);
         WakePeers();
     }
+
+    /// <summary>
+    /// True when pieces can only be verified after fetching the v2 piece layer with hash requests. Not for v1-only
+    /// torrents (SHA-1 <c>pieces</c>), nor for a hybrid reached through its v1 hash (a btih magnet): those connections
+    /// are v1, where a hash request is a protocol violation, so its pieces are checked against <c>pieces</c>.
+    /// </summary>
+    private bool NeedsPieceLayer(TorrentInfo torrent) =>
+        !torrent.HasPieceHashes && !(torrent.HasV1 && _infoHashV2 is null);
 
     /// <summary>The last piece-layer bucket is verified: the torrent is complete.</summary>
     internal void OnPieceLayer()
