@@ -38,7 +38,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
     private int _webSeedsDropped;
 
     public TorrentDownload(TorrentInfo torrent, DownloadOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
-        : this(options, logger, timeProvider, torrent.InfoHashV1, torrent.InfoHashV2)
+        : this(options, logger, timeProvider, torrent.InfoHashV1, torrent.HasV2 ? torrent.InfoHashV2 : (ReadOnlyMemory<byte>?)null)
     {
         _torrent = torrent;
         _webSeeds.AddRange(torrent.WebSeeds);
