@@ -34,7 +34,7 @@ public class TorrentShowCommandTests
     {
         using var dir = new TempDirectory();
         // 20,000 bytes in pieces of 7,000 (v1 has no power-of-two rule): 3 SHA-1 hashes.
-        var info = "d6:lengthi20000e4:name5:v1.nar12:piece lengthi7000e6:pieces60:" + new string('B', 60) + "e";
+        var info = "d6:lengthi20000e4:name6:v1.nar12:piece lengthi7000e6:pieces60:" + new string('B', 60) + "e";
         await File.WriteAllTextAsync(dir.Combine("v1.torrent"), $"d8:announce21:http://t.example/anno4:info{info}e");
 
         var shown = NarseedProcess.Json((await NarseedProcess.RunAsync(dir.Path, "torrent", "show", "v1.torrent")).EnsureSuccess("show"));

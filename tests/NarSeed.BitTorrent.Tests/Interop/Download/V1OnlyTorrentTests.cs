@@ -102,6 +102,23 @@ public sealed class V1OnlyTorrentTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_hybrid_fetched_by_its_btih_magnet_from_libtorrent_is_verified_with_sha1()
+    {
+        // The connection uses the v1 hash, so libtorrent would drop us for a hash request: the pieces are checked
+        // against the hybrid's v1 pieces instead of waiting for a piece layer that cannot come.
+        await using var bed = await DownloadTestBed.CreateAsync(2 * 1024 * 1024 + 9, pieceLength: 16 * 1024, hybrid: true);
+        var torrentPath = bed.Combine("hybrid.torrent");
+        await File.WriteAllBytesAsync(torrentPath, bed.Torrent.ToTorrentFile());
+        await using var seeder = await LibtorrentSeeder.StartAsync(torrentPath, bed.Combine("seed"));
+        var magnet = MagnetLink.Parse($"magnet:?xt=urn:btih:{bed.Torrent.InfoHashV1Hex}&x.pe=127.0.0.1:{seeder.EndPoint.Port}");
+        await using var download = new TorrentDownload(magnet, bed.Options("out"));
+        var result = await download.RunAsync().WaitAsync(Bound);
+        bed.AssertSameAsSource(result.Path);
+        download.Torrent!.Version.Should().Be(TorrentVersion.Hybrid);
+        download.Torrent.HasPieceHashes.Should().BeFalse("no piece layer was fetched");
+    }
+
+    [Fact]
     public async Task Downloads_from_our_seeder_and_bans_a_peer_serving_corrupt_v1_pieces()
     {
         // 8 KiB pieces: every request is a whole piece, smaller than a 16 KiB block.
