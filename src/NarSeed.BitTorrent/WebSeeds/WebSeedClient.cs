@@ -46,8 +46,11 @@ public sealed class WebSeedClient : IDisposable
     /// <summary>
     /// Reads bytes [<paramref name="start"/>, start + destination.Length) of a file of <paramref name="fileLength"/>
     /// bytes at <paramref name="url"/> into <paramref name="destination"/>, or throws a <see cref="WebSeedException"/>.
+    /// <paramref name="onProgress"/>, when given, is told after each read how many bytes of the destination are filled
+    /// (so whole pieces can be verified while the rest streams in).
     /// </summary>
-    public async Task ReadRangeAsync(Uri url, long fileLength, long start, Memory<byte> destination, CancellationToken cancellationToken)
+    public async Task ReadRangeAsync(Uri url, long fileLength, long start, Memory<byte> destination, CancellationToken cancellationToken,
+        Action<int>? onProgress = null)
     {
         var end = start + destination.Length - 1;
         var current = url;
@@ -92,7 +95,7 @@ public sealed class WebSeedClient : IDisposable
                         throw new WebSeedException(WebSeedErrorReason.WrongRange,
                             $"{current}: asked for bytes {start}-{end}, got Content-Range {range}");
                     }
-                    await ReadBodyAsync(response, 0, destination, stall, cancellationToken).ConfigureAwait(false);
+                    await ReadBodyAsync(response, 0, destination, stall, onProgress, cancellationToken).ConfigureAwait(false);
                     return;
                 }
                 if (status == 200)
@@ -102,7 +105,7 @@ public sealed class WebSeedClient : IDisposable
                         throw new WebSeedException(WebSeedErrorReason.WrongRange,
                             $"{current}: 200 with Content-Length {response.Content.Headers.ContentLength}, not the whole file ({fileLength})");
                     }
-                    await ReadBodyAsync(response, start, destination, stall, cancellationToken).ConfigureAwait(false);
+                    await ReadBodyAsync(response, start, destination, stall, onProgress, cancellationToken).ConfigureAwait(false);
                     return;
                 }
                 throw new WebSeedException(WebSeedErrorReason.HttpStatus, $"{current}: HTTP {status}", RetryAfter(response));
@@ -120,7 +123,7 @@ public sealed class WebSeedClient : IDisposable
 
     /// <summary>Skips <paramref name="skip"/> bytes, then fills <paramref name="destination"/> exactly; each read re-arms the stall timer.</summary>
     private async Task ReadBodyAsync(HttpResponseMessage response, long skip, Memory<byte> destination, CancellationTokenSource stall,
-        CancellationToken cancellationToken)
+        Action<int>? onProgress, CancellationToken cancellationToken)
     {
         try
         {
@@ -141,6 +144,7 @@ public sealed class WebSeedClient : IDisposable
                     throw new WebSeedException(WebSeedErrorReason.Truncated, $"The body ended after {filled} of {destination.Length} bytes.");
                 filled += read;
                 stall.CancelAfter(_options.StallTimeout);
+                onProgress?.Invoke(filled);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

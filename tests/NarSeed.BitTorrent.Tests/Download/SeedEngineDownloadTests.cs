@@ -77,6 +77,34 @@ public sealed class SeedEngineDownloadTests
     }
 
     [Fact]
+    public async Task A_piece_the_resume_state_claims_but_that_is_damaged_on_disk_is_fetched_again()
+    {
+        await using var bed = await DownloadTestBed.CreateAsync(4 * 1024 * 1024, pieceLength: 64 * 1024);
+        var peer = await bed.StartSeederAsync(uploadRateLimit: 2 * 1024 * 1024);
+        long firstRun;
+        int damaged;
+        using (var stop = new CancellationTokenSource())
+        {
+            await using var first = new TorrentDownload(bed.Torrent, bed.Options("out", peer));
+            var run = first.RunAsync(stop.Token);
+            while (first.PiecesVerified < bed.Torrent.PieceCount / 2) await Task.Delay(1);
+            await stop.CancelAsync();
+            await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+            firstRun = first.BytesFromPeers;
+            damaged = first.Picker!.Snapshot().ToList().IndexOf(true);
+        }
+        using (var part = File.OpenHandle(bed.Combine("out", "data.bin.part"), FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(part, new byte[] { 1, 2, 3, 4 }, (long)damaged * bed.Torrent.PieceLength + 5);
+        }
+        await using var second = new TorrentDownload(bed.Torrent, bed.Options("out", peer));
+        var result = await second.RunAsync().WaitAsync(Bound);
+        bed.AssertSameAsSource(result.Path);
+        result.BytesAlreadyOnDisk.Should().Be(firstRun - bed.Torrent.PieceLength, "the damaged piece no longer counts");
+        result.BytesFromPeers.Should().Be(bed.Torrent.Length - result.BytesAlreadyOnDisk);
+    }
+
+    [Fact]
     public async Task Streaming_mode_yields_verified_bytes_in_order_while_the_rest_arrives()
     {
         await using var bed = await DownloadTestBed.CreateAsync(6 * 1024 * 1024 + 99, pieceLength: 32 * 1024);

@@ -19,6 +19,9 @@ public sealed class DownloadOptions
     /// <summary>Hash requests outstanding per peer: libtorrent sends at most two (bittorrent.md §5.6).</summary>
     public const int MaxHashRequestsPerPeer = 2;
 
+    /// <summary>ut_metadata requests outstanding per peer (the info dict of a single-file torrent is one or two pieces).</summary>
+    public const int MaxMetadataRequestsPerPeer = 2;
+
     /// <summary>Piece-layer hashes asked for in one request: 512, libtorrent's bucket (bittorrent.md §5.6).</summary>
     public const int PieceLayerBucket = 512;
 

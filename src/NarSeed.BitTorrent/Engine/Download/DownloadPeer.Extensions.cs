@@ -57,7 +57,7 @@ internal sealed partial class DownloadPeer
         {
             if (_download.Metadata is not { } metadata || _peerUtMetadataId == 0 || _metadataRejected) return;
             if (!metadata.TrySetSize(_peerMetadataSize)) return;
-            while (_metadataRequests.Count < DownloadOptions.MaxHashRequestsPerPeer && metadata.NextPiece() is var piece and >= 0)
+            while (_metadataRequests.Count < DownloadOptions.MaxMetadataRequestsPerPeer && metadata.NextPiece() is var piece and >= 0)
             {
                 if (_metadataRequests.Contains(piece)) break;
                 _metadataRequests.Add(piece);

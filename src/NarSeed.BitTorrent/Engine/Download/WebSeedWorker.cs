@@ -45,23 +45,32 @@ internal sealed class WebSeedWorker(TorrentDownload download, WebSeedClient clie
             try
             {
                 var began = download.Time.GetTimestamp();
-                await client.ReadRangeAsync(_uri, torrent.Length, start, buffer.AsMemory(0, length), token).ConfigureAwait(false);
+                // Each piece is verified and committed as soon as its bytes are in, while the rest of the range streams.
+                void CommitFilled(int filled)
+                {
+                    while (committed < count)
+                    {
+                        var piece = first + committed;
+                        var offset = committed * torrent.PieceLength;
+                        var size = PieceVerifier.PieceSize(torrent, piece);
+                        if (offset + size > filled) return;
+                        committed++;
+                        if (download.CommitPiece(piece, buffer.AsSpan(offset, size), fromWebSeed: true) == PieceVerdict.Bad)
+                        {
+                            throw new BadWebSeedDataException($"piece {piece} failed verification");
+                        }
+                    }
+                }
+                await client.ReadRangeAsync(_uri, torrent.Length, start, buffer.AsMemory(0, length), token, CommitFilled).ConfigureAwait(false);
                 download.CountReceived(length);
                 var seconds = Math.Max(download.Time.GetElapsedTime(began).TotalSeconds, 1e-6);
                 _bytesPerSecond = length / seconds;
                 _consecutiveFailures = 0;
-                for (; committed < count; committed++)
-                {
-                    var piece = first + committed;
-                    var offset = committed * torrent.PieceLength;
-                    var size = PieceVerifier.PieceSize(torrent, piece);
-                    if (download.CommitPiece(piece, buffer.AsSpan(offset, size), fromWebSeed: true) == PieceVerdict.Bad)
-                    {
-                        committed++;
-                        Drop($"piece {piece} failed verification");
-                        break;
-                    }
-                }
+            }
+            catch (BadWebSeedDataException e)
+            {
+                download.CountReceived(committed * (long)torrent.PieceLength);
+                Drop(e.Message);
             }
             catch (WebSeedException e) when (!token.IsCancellationRequested)
             {
@@ -105,6 +114,9 @@ internal sealed class WebSeedWorker(TorrentDownload download, WebSeedClient clie
     {
         for (var i = 0; i < count; i++) picker.Release(first + i);
     }
+
+    /// <summary>Raised inside a read when a piece from this seed fails verification: the seed is dropped.</summary>
+    private sealed class BadWebSeedDataException(string message) : Exception(message);
 
     /// <summary>BEP 19: a URL ending in '/' names a directory; the torrent's name is appended.</summary>
     private static Uri Resolve(string url, string name) =>
