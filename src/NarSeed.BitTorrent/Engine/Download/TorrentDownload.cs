@@ -10,9 +10,10 @@ using NarSeed.BitTorrent.Wire;
 namespace NarSeed.BitTorrent.Engine.Download;
 
 /// <summary>
-/// Downloads one single-file v2 (or hybrid) torrent from peers and BEP 19 web seeds, starting from a .torrent or a
-/// magnet. Metadata and the piece layer are fetched from peers and verified (against the info-hash and the pieces
-/// root); every piece is verified before it is written; a source that sends bad data is banned or dropped. One task
+/// Downloads one single-file v2, hybrid or v1-only torrent from peers and BEP 19 web seeds, starting from a .torrent or
+/// a magnet. Metadata and the piece layer are fetched from peers and verified (against the info-hash and the pieces
+/// root; a v1-only torrent has no piece layer); every piece is verified (v2 Merkle, or SHA-1 against <c>pieces</c>)
+/// before it is written; a source that sends bad data is banned or dropped. One task
 /// per connected peer and per web-seed connection, one heartbeat for all of them.
 /// </summary>
 public sealed partial class TorrentDownload : IAsyncDisposable
