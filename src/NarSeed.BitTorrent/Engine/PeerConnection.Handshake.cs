@@ -73,8 +73,9 @@ internal sealed partial class PeerConnection
             WireProtocolErrorReason.UnknownInfoHash, $"No torrent with hash {Convert.ToHexStringLower(_handshakeHash)}.");
         var usedV1 = torrent.InfoHashV1 is { } v1 && v1.AsSpan().SequenceEqual(_handshakeHash);
         // A peer that used a hybrid's v1 hash and set the upgrade bit speaks v2: answer with the truncated v2 hash.
-        _v2 = !usedV1 || reserved.HasFlag(ReservedBits.V2Upgrade);
-        if (usedV1 && _v2) torrent.InfoHashV2.AsSpan(0, Handshake.HashLength).CopyTo(_handshakeHash);
+        // A v1-only torrent's connections are always v1 (no hash messages), whatever bits the peer set.
+        _v2 = torrent.HasV2 && (!usedV1 || reserved.HasFlag(ReservedBits.V2Upgrade));
+        if (usedV1 && _v2) torrent.InfoHashV2!.AsSpan(0, Handshake.HashLength).CopyTo(_handshakeHash);
         _fast = reserved.HasFlag(ReservedBits.Fast);
         _extensions = reserved.HasFlag(ReservedBits.Extension);
         _active = _engine.Attach(this, torrent) ?? throw new ConnectionLimitException();

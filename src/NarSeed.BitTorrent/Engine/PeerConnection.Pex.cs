@@ -66,7 +66,7 @@ internal sealed partial class PeerConnection
         }
         _engine.CountPexReceived();
         if (_engine.Discovery is not { } discovery) return;
-        var key = TorrentOrThrow.InfoHashV2.AsSpan(0, 20);
+        var key = TorrentOrThrow.SwarmHash.AsSpan();
         foreach (var peer in message.Added) discovery.Report(key, peer.EndPoint, PeerSource.Pex);
     }
 }

@@ -36,8 +36,10 @@ public sealed partial class SeedEngine
     {
         if (Discovery is not { } discovery) return;
         // A seeder has nothing left to download.
-        var entry = new DiscoveryTorrent(torrent.InfoHashV2, torrent.InfoHashV1 is { } v1 ? v1 : null, TrackerTiers,
-            () => new TrackerProgress(0, 0, 0));
+        Func<TrackerProgress> nothingLeft = () => new TrackerProgress(0, 0, 0);
+        var entry = torrent.InfoHashV2 is { } v2
+            ? new DiscoveryTorrent(v2, torrent.InfoHashV1 is { } v1 ? v1 : null, TrackerTiers, nothingLeft)
+            : DiscoveryTorrent.ForV1Only(torrent.SwarmHash, TrackerTiers, nothingLeft);
         lock (_registryLock) _discovered[torrent] = entry;
         discovery.Add(entry);
     }

@@ -79,18 +79,21 @@ public sealed partial class SeedEngine : IAsyncDisposable
     /// <summary>How many peers were closed for breaking <paramref name="reason"/>'s rule.</summary>
     public long ViolationCount(WireProtocolErrorReason reason) => Interlocked.Read(ref _violations[(int)reason]);
 
-    /// <summary>Starts serving <paramref name="torrent"/> under its truncated v2 hash and, for a hybrid, its v1 hash.</summary>
+    /// <summary>
+    /// Starts serving <paramref name="torrent"/> under its truncated v2 hash and, for a hybrid, its v1 hash (a v1-only
+    /// torrent: its v1 hash alone).
+    /// </summary>
     public void Register(SeedTorrent torrent)
     {
-        var v2 = InfoHashKey.From(torrent.InfoHashV2);
+        var key = InfoHashKey.From(torrent.SwarmHash);
         lock (_registryLock)
         {
-            if (_byHash.ContainsKey(v2) || (torrent.InfoHashV1 is { } h && _byHash.ContainsKey(InfoHashKey.From(h))))
+            if (_byHash.ContainsKey(key) || (torrent.HasV2 && torrent.InfoHashV1 is { } h && _byHash.ContainsKey(InfoHashKey.From(h))))
             {
                 throw new InvalidOperationException($"Torrent {torrent} is already registered.");
             }
-            _byHash.Add(v2, torrent);
-            if (torrent.InfoHashV1 is { } v1) _byHash.Add(InfoHashKey.From(v1), torrent);
+            _byHash.Add(key, torrent);
+            if (torrent.HasV2 && torrent.InfoHashV1 is { } v1) _byHash.Add(InfoHashKey.From(v1), torrent);
             _torrentCount++;
         }
         AnnounceRegistered(torrent);
@@ -101,8 +104,8 @@ public sealed partial class SeedEngine : IAsyncDisposable
     {
         lock (_registryLock)
         {
-            if (!_byHash.Remove(InfoHashKey.From(torrent.InfoHashV2))) return false;
-            if (torrent.InfoHashV1 is { } v1) _byHash.Remove(InfoHashKey.From(v1));
+            if (!_byHash.Remove(InfoHashKey.From(torrent.SwarmHash))) return false;
+            if (torrent.HasV2 && torrent.InfoHashV1 is { } v1) _byHash.Remove(InfoHashKey.From(v1));
             _torrentCount--;
         }
         AnnounceUnregistered(torrent);

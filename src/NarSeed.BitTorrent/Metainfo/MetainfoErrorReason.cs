@@ -9,15 +9,13 @@ public enum MetainfoErrorReason
     MissingInfo,
     /// <summary><c>meta version</c> above 2 (libtorrent: torrent_unknown_version).</summary>
     UnsupportedMetaVersion,
-    /// <summary>No <c>meta version</c> 2: a v1-only torrent. NarSeed seeds only v2 and hybrid torrents.</summary>
-    NotV2,
-    /// <summary><c>piece length</c> missing, not a power of two, or below 16 KiB (libtorrent: torrent_missing_piece_length).</summary>
+    /// <summary><c>piece length</c> missing or out of range: for v2 not a power of two or below 16 KiB, for v1 not positive (libtorrent: torrent_missing_piece_length).</summary>
     InvalidPieceLength,
     /// <summary><c>name</c> missing, empty, not UTF-8, or not a single path element.</summary>
     InvalidName,
     /// <summary><c>file tree</c> missing or malformed.</summary>
     InvalidFileTree,
-    /// <summary>More than one file, or a directory: NarSeed torrents hold exactly one file.</summary>
+    /// <summary>More than one file, or a directory (v1 <c>files</c>, or a v2 file-tree directory): NarSeed torrents hold exactly one file.</summary>
     NotSingleFile,
     /// <summary>A file length missing, negative, zero or too large.</summary>
     InvalidLength,
@@ -27,6 +25,6 @@ public enum MetainfoErrorReason
     InvalidPieceLayer,
     /// <summary>A hybrid whose v1 fields disagree with the v2 file tree (libtorrent: torrent_inconsistent_files).</summary>
     InconsistentFiles,
-    /// <summary>A v1 <c>pieces</c> string whose length is not 20 × the number of pieces.</summary>
+    /// <summary>A v1 <c>pieces</c> string missing, or whose length is not 20 × the number of pieces.</summary>
     InvalidV1Pieces,
 }

@@ -4,8 +4,10 @@ using NarSeed.BitTorrent.Bencoding;
 namespace NarSeed.BitTorrent.Metainfo;
 
 /// <summary>
-/// Reads and validates single-file v2 and hybrid .torrent files, rejecting what libtorrent's torrent_info rejects
-/// (bittorrent.md §2.1, §2.4, §3, §9.1) with a <see cref="MetainfoException"/> naming the reason.
+/// Reads and validates single-file v1, v2 and hybrid .torrent files, rejecting what libtorrent's torrent_info rejects
+/// (bittorrent.md §2.1, §2.4, §3, §9.1) with a <see cref="MetainfoException"/> naming the reason. Multi-file
+/// torrents (a v1 <c>files</c> list, a v2 file tree with more than one entry) are rejected with
+/// <see cref="MetainfoErrorReason.NotSingleFile"/>: NarSeed makes and fetches one torrent per nar.
 /// </summary>
 public static class TorrentReader
 {
@@ -17,6 +19,12 @@ public static class TorrentReader
 
     /// <summary>libtorrent rejects meta versions above 2 (torrent_unknown_version).</summary>
     public const int MaxMetaVersion = 2;
+
+    /// <summary>
+    /// The largest piece length libtorrent 2.0.8 loads (measured: 2^30 is refused as
+    /// "invalid or missing 'piece length'"), the bound of its <c>piece_length &gt; int max / 2</c> check.
+    /// </summary>
+    public const int MaxPieceLength = int.MaxValue / 2;
 
     private const int V1HashSize = 20;
 
@@ -39,8 +47,8 @@ public static class TorrentReader
         var metaVersion = info.Get<BencodeInteger>("meta version")?.Value;
         if (metaVersion > MaxMetaVersion)
             throw Fail(MetainfoErrorReason.UnsupportedMetaVersion, $"meta version {metaVersion}");
-        if (metaVersion != 2)
-            throw Fail(MetainfoErrorReason.NotV2, "no meta version 2 (a v1-only torrent)");
+        // libtorrent reads any info dict without meta version 2 (absent, 0 or 1) as v1 and ignores a file tree there.
+        if (metaVersion != 2) return ReadV1Only(root, info);
 
         var pieceLength = info.Get<BencodeInteger>("piece length")?.Value ?? 0;
         if (!MerkleTree.IsPowerOfTwo(pieceLength) || pieceLength < MerkleGeometry.MinPieceLength || pieceLength > int.MaxValue / 2 + 1)
@@ -68,6 +76,34 @@ public static class TorrentReader
         ReadOnlyMemory<byte>? v1 = isHybrid ? new ReadOnlyMemory<byte>(SHA1.HashData(raw.Span)) : (ReadOnlyMemory<byte>?)null;
         return new TorrentInfo(v1, v2, name, length, (int)pieceLength, piecesRoot, pieceLayer, v1Pieces, raw,
             ReadWebSeeds(root), ReadTrackers(root));
+    }
+
+    /// <summary>
+    /// A BEP 3 single-file info dict, checked as libtorrent 2.0.8 checks it (measured with python3-libtorrent): a
+    /// piece length from 1 to <see cref="MaxPieceLength"/> (v1 has no power-of-two rule), a length from 1 byte
+    /// (libtorrent refuses an empty torrent, "invalid length of torrent"), <c>pieces</c> of exactly
+    /// 20·ceil(length / piece length) bytes, and a name. NarSeed is stricter on the name: it must be a single path
+    /// element (libtorrent sanitises a name with "/" instead), because it names the file written to disk.
+    /// </summary>
+    private static TorrentInfo ReadV1Only(BencodeDictionary root, BencodeDictionary info)
+    {
+        if (info.ContainsKey("files"))
+            throw Fail(MetainfoErrorReason.NotSingleFile, "a v1 multi-file torrent (files list)");
+        var pieceLength = info.Get<BencodeInteger>("piece length")?.Value ?? 0;
+        if (pieceLength <= 0 || pieceLength > MaxPieceLength)
+            throw Fail(MetainfoErrorReason.InvalidPieceLength, $"piece length {pieceLength}");
+        var name = ReadName(info.Get<BencodeString>("name"), "name");
+        var length = info.Get<BencodeInteger>("length")?.Value ?? -1;
+        if (length <= 0 || length > MaxFileLength)
+            throw Fail(MetainfoErrorReason.InvalidLength, $"file length {length}");
+        var pieceCount = (length + pieceLength - 1) / pieceLength;
+        var pieces = info.Get<BencodeString>("pieces")?.Bytes;
+        if (pieces is not { } v1Pieces || v1Pieces.Length != pieceCount * V1HashSize)
+            throw Fail(MetainfoErrorReason.InvalidV1Pieces,
+                $"pieces is {pieces?.Length.ToString() ?? "missing"}, expected {pieceCount * V1HashSize} bytes");
+        var raw = info.Encoded;
+        return new TorrentInfo(SHA1.HashData(raw.Span), null, name, length, (int)pieceLength, ReadOnlyMemory<byte>.Empty,
+            ReadOnlyMemory<byte>.Empty, v1Pieces, raw, ReadWebSeeds(root), ReadTrackers(root));
     }
 
     private static (string Name, long Length, ReadOnlyMemory<byte> Root) ReadFileTree(BencodeDictionary info)

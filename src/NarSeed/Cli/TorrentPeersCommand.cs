@@ -56,8 +56,10 @@ public static class TorrentPeersCommand
         "-NS0100-"u8.CopyTo(peerId);
         await using var discovery = new PeerDiscovery(options, peerId, () => port, loggerFactory.CreateLogger<PeerDiscovery>());
         // Downloading: everything is left (the scheduler reports it so trackers count us as a leecher).
-        var torrent = new DiscoveryTorrent(info.InfoHashV2, info.InfoHashV1, DiscoverySwitches.Tiers(info),
-            () => new BitTorrent.Trackers.TrackerProgress(0, 0, info.Length));
+        Func<BitTorrent.Trackers.TrackerProgress> progress = () => new BitTorrent.Trackers.TrackerProgress(0, 0, info.Length);
+        var torrent = info.HasV2
+            ? new DiscoveryTorrent(info.InfoHashV2, info.InfoHashV1, DiscoverySwitches.Tiers(info), progress)
+            : DiscoveryTorrent.ForV1Only(info.InfoHashV1!.Value, DiscoverySwitches.Tiers(info), progress);
         discovery.Add(torrent);
         await discovery.StartAsync(cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

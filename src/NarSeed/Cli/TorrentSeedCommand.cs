@@ -95,7 +95,7 @@ public static partial class TorrentSeedCommand
             await error.WriteLineAsync($"narseed: cannot seed: {e.Message}");
             return 1;
         }
-        Seeding(log, info.Name, info.Length, info.InfoHashV2Hex, engine.Port, info.ToMagnetLink().ToString());
+        Seeding(log, info.Name, info.Length, info.InfoHashHex, engine.Port, info.ToMagnetLink().ToString());
         using var timer = new PeriodicTimer(StatusInterval);
         try
         {

@@ -31,6 +31,9 @@ internal sealed class DownloadTestBed : IAsyncDisposable
         return bed;
     }
 
+    /// <summary>Serves and checks another torrent of the same data file from now on (e.g. a v1-only one libtorrent made).</summary>
+    public void UseTorrent(TorrentInfo torrent) => Torrent = torrent;
+
     public static void WriteRandom(string path, long length, int seed)
     {
         var random = new Random(seed);

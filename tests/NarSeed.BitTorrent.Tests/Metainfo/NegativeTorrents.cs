@@ -83,6 +83,37 @@ internal static class NegativeTorrents
         yield return new("a directory", Torrent($"d9:file treed3:dird1:ad0:d6:lengthi5e11:pieces root{S(Root)}eeee12:meta versioni2e4:name3:dir12:piece lengthi65536ee", "de"),
             MetainfoErrorReason.NotSingleFile, false);
         yield return new("no info", Encoding.Latin1.GetBytes("d8:announce3:urle"), MetainfoErrorReason.MissingInfo, true);
-        yield return new("v1-only", Encoding.Latin1.GetBytes($"d4:infod6:lengthi5e4:name1:a12:piece lengthi16384e6:pieces{S(new byte[20])}ee"), MetainfoErrorReason.NotV2, false);
+        foreach (var c in V1()) yield return c;
+    }
+
+    /// <summary>A v1-only info dict (100,000 bytes in pieces of 16 KiB: 7 pieces), with one field changed.</summary>
+    public static string V1Info(string length = "i100000e", string? name = "1:a", string? pieceLength = "i16384e",
+        int hashes = 7, string extra = "", string? pieces = null) =>
+        $"d{extra}{(length.Length > 0 ? "6:length" + length : "")}{(name is null ? "" : "4:name" + name)}" +
+        $"{(pieceLength is null ? "" : "12:piece length" + pieceLength)}{pieces ?? "6:pieces" + S(new byte[hashes * 20])}e";
+
+    public static byte[] V1Torrent(string info) => Encoding.Latin1.GetBytes($"d4:info{info}e");
+
+    /// <summary>libtorrent 2.0.8's rejections of v1-only torrents (measured with python3-libtorrent), and NarSeed's own.</summary>
+    public static IEnumerable<Case> V1()
+    {
+        yield return new("v1 pieces one hash short", V1Torrent(V1Info(hashes: 6)), MetainfoErrorReason.InvalidV1Pieces, true);
+        yield return new("v1 pieces one hash long", V1Torrent(V1Info(hashes: 8)), MetainfoErrorReason.InvalidV1Pieces, true);
+        yield return new("v1 pieces not a multiple of 20", V1Torrent(V1Info(pieces: "6:pieces" + S(new byte[7 * 20 - 1]))), MetainfoErrorReason.InvalidV1Pieces, true);
+        yield return new("v1 pieces missing", V1Torrent(V1Info(pieces: "")), MetainfoErrorReason.InvalidV1Pieces, true);
+        yield return new("v1 piece length missing", V1Torrent(V1Info(pieceLength: null)), MetainfoErrorReason.InvalidPieceLength, true);
+        yield return new("v1 piece length zero", V1Torrent(V1Info(pieceLength: "i0e", hashes: 0)), MetainfoErrorReason.InvalidPieceLength, true);
+        yield return new("v1 piece length negative", V1Torrent(V1Info(pieceLength: "i-16384e", hashes: 0)), MetainfoErrorReason.InvalidPieceLength, true);
+        yield return new("v1 piece length 1 GiB", V1Torrent(V1Info(pieceLength: "i1073741824e", hashes: 1)), MetainfoErrorReason.InvalidPieceLength, true);
+        yield return new("v1 length negative", V1Torrent(V1Info(length: "i-5e", hashes: 0)), MetainfoErrorReason.InvalidLength, true);
+        yield return new("v1 length zero", V1Torrent(V1Info(length: "i0e", hashes: 0)), MetainfoErrorReason.InvalidLength, true);
+        yield return new("v1 length missing", V1Torrent(V1Info(length: "", hashes: 0)), MetainfoErrorReason.InvalidLength, true);
+        yield return new("v1 name missing", V1Torrent(V1Info(name: null)), MetainfoErrorReason.InvalidName, true);
+        yield return new("v1 name empty", V1Torrent(V1Info(name: "0:")), MetainfoErrorReason.InvalidName, true);
+        yield return new("v1 name ..", V1Torrent(V1Info(name: "2:..")), MetainfoErrorReason.InvalidName, true);
+        // libtorrent sanitises these and loads them; NarSeed refuses them (single-file torrents only, safe file names).
+        yield return new("v1 name with a slash", V1Torrent(V1Info(name: "3:a/b")), MetainfoErrorReason.InvalidName, false);
+        yield return new("v1 multi-file", V1Torrent($"d5:filesld6:lengthi5e4:pathl1:xeee4:name1:a12:piece lengthi16384e6:pieces{S(new byte[20])}e"),
+            MetainfoErrorReason.NotSingleFile, false);
     }
 }

@@ -91,7 +91,7 @@ internal sealed class PieceStore : IDisposable
             for (var i = 0; i < have.Length; i++) if (have[i]) bits[i / 8] |= (byte)(0x80 >> (i % 8));
             var bytes = new byte[Magic.Length + 32 + 4 + bits.Length];
             Magic.CopyTo(bytes);
-            _torrent.InfoHashV2.Span.CopyTo(bytes.AsSpan(Magic.Length));
+            _torrent.InfoHash.Span.CopyTo(bytes.AsSpan(Magic.Length)); // a v1 hash is zero-padded to 32 bytes
             BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(Magic.Length + 32), have.Length);
             bits.CopyTo(bytes.AsSpan(Magic.Length + 36));
             var temporary = ResumePath + ".tmp";
@@ -122,7 +122,8 @@ internal sealed class PieceStore : IDisposable
         var bytes = File.ReadAllBytes(ResumePath);
         var bitsLength = (claimed.Length + 7) / 8;
         if (bytes.Length != Magic.Length + 36 + bitsLength || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic) ||
-            !bytes.AsSpan(Magic.Length, 32).SequenceEqual(_torrent.InfoHashV2.Span) ||
+            !bytes.AsSpan(Magic.Length, 32).StartsWith(_torrent.InfoHash.Span) ||
+            bytes.AsSpan(Magic.Length + _torrent.InfoHash.Length, 32 - _torrent.InfoHash.Length).ContainsAnyExcept((byte)0) ||
             BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(Magic.Length + 32)) != claimed.Length)
         {
             return claimed;

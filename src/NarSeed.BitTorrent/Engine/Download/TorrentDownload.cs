@@ -10,9 +10,10 @@ using NarSeed.BitTorrent.Wire;
 namespace NarSeed.BitTorrent.Engine.Download;
 
 /// <summary>
-/// Downloads one single-file v2 (or hybrid) torrent from peers and BEP 19 web seeds, starting from a .torrent or a
-/// magnet. Metadata and the piece layer are fetched from peers and verified (against the info-hash and the pieces
-/// root); every piece is verified before it is written; a source that sends bad data is banned or dropped. One task
+/// Downloads one single-file v2, hybrid or v1-only torrent from peers and BEP 19 web seeds, starting from a .torrent or
+/// a magnet. Metadata and the piece layer are fetched from peers and verified (against the info-hash and the pieces
+/// root; a v1-only torrent has no piece layer); every piece is verified (v2 Merkle, or SHA-1 against <c>pieces</c>)
+/// before it is written; a source that sends bad data is banned or dropped. One task
 /// per connected peer and per web-seed connection, one heartbeat for all of them.
 /// </summary>
 public sealed partial class TorrentDownload : IAsyncDisposable
@@ -38,11 +39,11 @@ public sealed partial class TorrentDownload : IAsyncDisposable
     private int _webSeedsDropped;
 
     public TorrentDownload(TorrentInfo torrent, DownloadOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
-        : this(options, logger, timeProvider, torrent.InfoHashV1, torrent.InfoHashV2)
+        : this(options, logger, timeProvider, torrent.InfoHashV1, torrent.HasV2 ? torrent.InfoHashV2 : (ReadOnlyMemory<byte>?)null)
     {
         _torrent = torrent;
         _webSeeds.AddRange(torrent.WebSeeds);
-        if (!torrent.HasPieceHashes) Layer = new PieceLayerAssembler(torrent);
+        if (NeedsPieceLayer(torrent)) Layer = new PieceLayerAssembler(torrent);
     }
 
     public TorrentDownload(MagnetLink magnet, DownloadOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
@@ -154,17 +155,25 @@ public sealed partial class TorrentDownload : IAsyncDisposable
         }
         catch (MetainfoException e)
         {
-            Fail(new DownloadException(e.Reason == MetainfoErrorReason.NotV2 ? DownloadErrorReason.Unsupported
+            Fail(new DownloadException(e.Reason == MetainfoErrorReason.NotSingleFile ? DownloadErrorReason.Unsupported
                 : DownloadErrorReason.InvalidMetadata, $"The metadata cannot be used: {e.Message}", e));
             return;
         }
         lock (_webSeeds) _torrent = torrent.WithSources(_webSeeds.ToArray(), torrent.Trackers);
         DownloadLog.MetadataVerified(Log, torrent.Name, info.Length);
         MarkProgress();
-        if (torrent.HasPieceHashes) Prepare();
+        if (!NeedsPieceLayer(torrent)) Prepare();
         else Layer = new PieceLayerAssembler(torrent);
         WakePeers();
     }
+
+    /// <summary>
+    /// True when pieces can only be verified after fetching the v2 piece layer with hash requests. Not for v1-only
+    /// torrents (SHA-1 <c>pieces</c>), nor for a hybrid reached through its v1 hash (a btih magnet): those connections
+    /// are v1, where a hash request is a protocol violation, so its pieces are checked against <c>pieces</c>.
+    /// </summary>
+    private bool NeedsPieceLayer(TorrentInfo torrent) =>
+        !torrent.HasPieceHashes && !(torrent.HasV1 && _infoHashV2 is null);
 
     /// <summary>The last piece-layer bucket is verified: the torrent is complete.</summary>
     internal void OnPieceLayer()

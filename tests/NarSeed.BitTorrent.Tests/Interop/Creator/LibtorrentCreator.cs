@@ -25,6 +25,8 @@ internal static class LibtorrentCreator
                 fs = lt.file_storage()
                 fs.add_file(job["name"], job["size"], 0, 0)
                 flags = 0 if job["hybrid"] else lt.create_torrent.v2_only
+                if job.get("v1_only"):
+                    flags = lt.create_torrent.v1_only   # BEP 3 only: any piece size, no file tree, no piece layers
                 ct = lt.create_torrent(fs, piece_size=job["piece_length"], flags=flags)
                 for tier, url in enumerate(job["trackers"]):
                     ct.add_tracker(url, tier)
@@ -34,7 +36,7 @@ internal static class LibtorrentCreator
                 e = ct.generate()
                 del e[b"creation date"]   # the binding cannot switch it off
                 info = lt.bencode(e[b"info"])
-                layers = lt.bencode(e[b"piece layers"])
+                layers = lt.bencode(e[b"piece layers"]) if b"piece layers" in e else b""
                 out.append({"torrent": lt.bencode(e).hex(), "info": info.hex(), "piece_layers": layers.hex(),
                             "piece_length": ct.piece_length()})
         elif mode == "piece_lengths":

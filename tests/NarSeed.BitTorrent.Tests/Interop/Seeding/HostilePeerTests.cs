@@ -29,7 +29,7 @@ public class HostilePeerTests(ITestOutputHelper output)
         bed.Engine.Register(torrent);
 
         var honest = scenario.RunJobsAsync(TimeSpan.FromSeconds(90));
-        await attack(bed, torrent.InfoHashV2);
+        await attack(bed, torrent.InfoHashV2!);
         var (exitCode, results) = await honest;
 
         output.WriteLine(scenario.Output);

@@ -63,6 +63,9 @@ class Job:
             uri = "magnet:?xt=urn:btmh:1220" + t["v2"] + "&dn=" + t["name"]
             uri += "".join("&x.pe=" + p for p in j.get("peers", []))
             atp = lt.parse_magnet_uri(uri)
+        elif "magnet" in j:
+            # a magnet given as is (e.g. btih-only for a v1 torrent), with the peers appended
+            atp = lt.parse_magnet_uri(j["magnet"] + "".join("&x.pe=" + p for p in j.get("peers", [])))
         else:
             atp = lt.add_torrent_params()
             atp.ti = lt.torrent_info(j["torrent"])
