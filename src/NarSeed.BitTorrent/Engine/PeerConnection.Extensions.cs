@@ -9,11 +9,9 @@ internal sealed partial class PeerConnection
     /// <summary>Our BEP 10 id for ut_metadata (libtorrent uses 2 too); peers send metadata requests with it.</summary>
     internal const byte UtMetadataId = 2;
 
-    private const int MetadataRequest = 0;
-    private const int MetadataData = 1;
-    private const int MetadataReject = 2;
-
-    private static BencodeLimits ExtensionLimits => WireLimits.ExtensionMessage;
+    private const int MetadataRequest = MetadataMessageHeader.Request;
+    private const int MetadataData = MetadataMessageHeader.Data;
+    private const int MetadataReject = MetadataMessageHeader.Reject;
 
     private byte _peerUtMetadataId;
     private Queue<int>? _metadataRequests;
@@ -83,57 +81,16 @@ internal sealed partial class PeerConnection
     /// <summary>Learns the peer's ut_metadata and ut_pex ids from its <c>m</c> dictionary and its listen port <c>p</c>.</summary>
     private void OnExtensionHandshake(ReadOnlySpan<byte> payload)
     {
-        var reader = new BencodeReader(payload, ExtensionLimits);
-        reader.ReadStartDictionary();
-        while (!reader.TryReadEndDictionary())
-        {
-            var key = reader.ReadString();
-            if (key.SequenceEqual("p"u8) && reader.PeekToken() == BencodeTokenType.Integer)
-            {
-                var port = reader.ReadInteger();
-                Volatile.Write(ref _peerListenPort, port is > 0 and <= 65535 ? (int)port : 0);
-                continue;
-            }
-            if (!key.SequenceEqual("m"u8) || reader.PeekToken() != BencodeTokenType.StartDictionary)
-            {
-                reader.SkipValue();
-                continue;
-            }
-            reader.ReadStartDictionary();
-            while (!reader.TryReadEndDictionary())
-            {
-                var name = reader.ReadString();
-                if (name.SequenceEqual("ut_metadata"u8) && reader.PeekToken() == BencodeTokenType.Integer)
-                {
-                    var id = reader.ReadInteger();
-                    _peerUtMetadataId = id is > 0 and <= 255 ? (byte)id : (byte)0;
-                }
-                else if (name.SequenceEqual("ut_pex"u8) && reader.PeekToken() == BencodeTokenType.Integer)
-                {
-                    var id = reader.ReadInteger();
-                    _peerUtPexId = id is > 0 and <= 255 ? (byte)id : (byte)0;
-                }
-                else
-                {
-                    reader.SkipValue();
-                }
-            }
-        }
+        var handshake = ExtensionHandshake.Parse(payload);
+        Volatile.Write(ref _peerListenPort, handshake.ListenPort);
+        _peerUtMetadataId = handshake.UtMetadataId;
+        _peerUtPexId = handshake.UtPexId;
     }
 
     /// <summary>BEP 9: queue a request for a metadata piece; data and reject messages from a peer are ignored.</summary>
     private void OnMetadataMessage(ReadOnlySpan<byte> payload, long offset)
     {
-        long msgType = -1, piece = -1;
-        var reader = new BencodeReader(payload, ExtensionLimits);
-        reader.ReadStartDictionary();
-        while (!reader.TryReadEndDictionary())
-        {
-            var key = reader.ReadString();
-            if (key.SequenceEqual("msg_type"u8) && reader.PeekToken() == BencodeTokenType.Integer) msgType = reader.ReadInteger();
-            else if (key.SequenceEqual("piece"u8) && reader.PeekToken() == BencodeTokenType.Integer) piece = reader.ReadInteger();
-            else reader.SkipValue();
-        }
+        var (msgType, piece, _, _) = MetadataMessageHeader.Parse(payload);
         if (msgType != MetadataRequest) return;
         var pieces = (TorrentOrThrow.MetadataSize + WireLimits.MetadataPieceSize - 1) / WireLimits.MetadataPieceSize;
         _metadataRequests ??= new Queue<int>();

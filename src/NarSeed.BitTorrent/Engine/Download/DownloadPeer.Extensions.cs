@@ -9,11 +9,9 @@ internal sealed partial class DownloadPeer
     /// <summary>Our BEP 10 id for ut_metadata: peers send metadata data and rejects to it.</summary>
     private const byte UtMetadataId = 2;
 
-    private const int MetadataRequest = 0;
-    private const int MetadataData = 1;
-    private const int MetadataReject = 2;
-
-    private static BencodeLimits ExtensionLimits => WireLimits.ExtensionMessage;
+    private const int MetadataRequest = MetadataMessageHeader.Request;
+    private const int MetadataData = MetadataMessageHeader.Data;
+    private const int MetadataReject = MetadataMessageHeader.Reject;
 
     private byte _peerUtMetadataId;
     private long _peerMetadataSize;
@@ -116,62 +114,17 @@ internal sealed partial class DownloadPeer
 
     private void OnExtensionHandshake(ReadOnlySpan<byte> payload)
     {
-        var reader = new BencodeReader(payload, ExtensionLimits);
-        reader.ReadStartDictionary();
-        while (!reader.TryReadEndDictionary())
-        {
-            var key = reader.ReadString();
-            if (key.SequenceEqual("m"u8) && reader.PeekToken() == BencodeTokenType.StartDictionary)
-            {
-                reader.ReadStartDictionary();
-                while (!reader.TryReadEndDictionary())
-                {
-                    var name = reader.ReadString();
-                    if (name.SequenceEqual("ut_metadata"u8) && reader.PeekToken() == BencodeTokenType.Integer)
-                    {
-                        var id = reader.ReadInteger();
-                        _peerUtMetadataId = id is > 0 and <= 255 ? (byte)id : (byte)0;
-                    }
-                    else if (name.SequenceEqual("ut_pex"u8) && reader.PeekToken() == BencodeTokenType.Integer)
-                    {
-                        OnPeerPexId(reader.ReadInteger());
-                    }
-                    else
-                    {
-                        reader.SkipValue();
-                    }
-                }
-            }
-            else if (key.SequenceEqual("metadata_size"u8) && reader.PeekToken() == BencodeTokenType.Integer)
-            {
-                _peerMetadataSize = reader.ReadInteger();
-            }
-            else if (key.SequenceEqual("reqq"u8) && reader.PeekToken() == BencodeTokenType.Integer)
-            {
-                var reqq = reader.ReadInteger();
-                if (reqq > 0) _peerQueueLimit = (int)Math.Min(reqq, int.MaxValue);
-            }
-            else
-            {
-                reader.SkipValue();
-            }
-        }
+        var handshake = ExtensionHandshake.Parse(payload);
+        _peerUtMetadataId = handshake.UtMetadataId;
+        OnPeerPexId(handshake.UtPexId);
+        if (handshake.MetadataSize is { } size) _peerMetadataSize = size;
+        if (handshake.RequestQueueLength is { } reqq) _peerQueueLimit = reqq;
     }
 
     private void OnMetadataMessage(ReadOnlySpan<byte> payload)
     {
-        long msgType = -1, piece = -1, totalSize = -1;
-        var reader = new BencodeReader(payload, ExtensionLimits);
-        reader.ReadStartDictionary();
-        while (!reader.TryReadEndDictionary())
-        {
-            var key = reader.ReadString();
-            if (key.SequenceEqual("msg_type"u8) && reader.PeekToken() == BencodeTokenType.Integer) msgType = reader.ReadInteger();
-            else if (key.SequenceEqual("piece"u8) && reader.PeekToken() == BencodeTokenType.Integer) piece = reader.ReadInteger();
-            else if (key.SequenceEqual("total_size"u8) && reader.PeekToken() == BencodeTokenType.Integer) totalSize = reader.ReadInteger();
-            else reader.SkipValue();
-        }
-        var chunk = payload[reader.BytesConsumed..];
+        var (msgType, piece, totalSize, headerLength) = MetadataMessageHeader.Parse(payload);
+        var chunk = payload[headerLength..];
         switch (msgType)
         {
             case MetadataRequest when _peerUtMetadataId != 0:

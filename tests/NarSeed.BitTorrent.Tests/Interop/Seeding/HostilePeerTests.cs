@@ -34,6 +34,12 @@ public class HostilePeerTests(ITestOutputHelper output)
 
         output.WriteLine(scenario.Output);
         output.WriteLine(bed.Log.ToString());
+        // The engine counts a violation as it tears the connection down, which can be a moment after the attacker
+        // sees the socket close: poll briefly instead of racing it.
+        for (var wait = 0; wait < 50 && bed.Engine.ViolationCount(expected) == 0; wait++)
+        {
+            await Task.Delay(100);
+        }
         bed.Engine.ViolationCount(expected).Should().BeGreaterThanOrEqualTo(1, bed.Log.ToString());
         exitCode.Should().Be(0, scenario.Output);
         results.Should().ContainSingle().Which.Should().Match<JobResult>(r => r.Ok && r.Hash_Failures == 0);
