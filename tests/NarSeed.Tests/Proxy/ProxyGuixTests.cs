@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Net;
-using System.Text;
+using System.Security.Cryptography;
 using NarSeed.Substitutes.NarInfo;
 using NarSeed.Substitutes.Signatures;
+using NarSeed.Substitutes.StorePaths;
 using NarSeed.Tests.EndToEnd;
 using NarSeed.TestSupport;
 
@@ -11,9 +13,10 @@ namespace NarSeed.Tests.Proxy;
 /// <summary>
 /// `narseed proxy --dialect guix` over HTTP as `guix substitute` uses it (/nix-cache-info, HEAD/GET narinfo, GET nar),
 /// with real Guix narinfos (substitutes.md §3.3: G1 bordeaux current layout, G2–G4 berlin old layout) and their real
-/// keys, served by nginx-light as the upstream. NarSeed.Substitutes can only verify Guix signatures, not make them, so
-/// the nar path uses G1's real signed narinfo with stand-in nar bytes of its zstd group's FileSize (the proxy checks
-/// the size; the client checks NarHash after decompressing).
+/// keys, served by nginx-light as the upstream. NarSeed.Substitutes can only verify Guix signatures, not make them: the
+/// nar path uses G1's real signed narinfo with stand-in bytes of its zstd group's FileSize (the proxy checks the size),
+/// and a narinfo signed here by the system's libgcrypt (<see cref="GuixTestSigner"/>) whose nar is checked against
+/// NarHash/NarSize after decompressing, as Guix does. The swarm (magnet) path is shared with Nix and not run here.
 /// </summary>
 public sealed class ProxyGuixTests : IDisposable
 {
@@ -31,13 +34,14 @@ public sealed class ProxyGuixTests : IDisposable
     private static string HashOf(string text) => GuixNarInfo.Parse(text).StorePath.HashPart;
 
     /// <summary>An upstream directory holding the vectors' narinfos; <paramref name="zstdBytes"/> as G1's zstd nar.</summary>
-    private string Upstream(byte[]? zstdBytes = null)
+    private string Upstream(byte[]? zstdBytes = null, string? g1Magnet = null)
     {
         var root = Directory.CreateDirectory(_dir.Combine("upstream")).FullName;
         File.WriteAllText(Path.Combine(root, "nix-cache-info"), "StoreDir: /gnu/store\n");
         foreach (var id in new[] { "G1", "G2", "G3", "G4" })
         {
-            File.WriteAllText(Path.Combine(root, HashOf(Vector(id)) + ".narinfo"), Vector(id));
+            var extra = id == "G1" && g1Magnet is not null ? $"Magnet: {g1Magnet}\n" : "";
+            File.WriteAllText(Path.Combine(root, HashOf(Vector(id)) + ".narinfo"), Vector(id) + extra);
         }
         if (zstdBytes is not null)
         {
@@ -62,7 +66,9 @@ public sealed class ProxyGuixTests : IDisposable
     [Fact]
     public async Task Served_narinfo_keeps_the_real_signature_and_points_one_zstd_group_at_the_proxy()
     {
-        await using var origin = await NginxOrigin.StartAsync(Upstream());
+        // A NarSeed node upstream adds Magnet after the signature; the proxy passes it on.
+        const string magnet = "magnet:?xt=urn:btmh:1220" + "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        await using var origin = await NginxOrigin.StartAsync(Upstream(g1Magnet: magnet));
         await using var proxy = await StartProxyAsync(origin, "p", KeyFile("bordeaux.pub", BordeauxKey));
 
         (await proxy.Http.GetStringAsync("nix-cache-info")).Should().Contain("StoreDir: /gnu/store\n");
@@ -77,6 +83,7 @@ public sealed class ProxyGuixTests : IDisposable
         GuixSignatureVerifier.Verify(info, [GuixPublicKey.Parse(BordeauxKey)]).Should().Be(GuixSignatureVerdict.Valid);
         info.Entries.Should().ContainSingle().Which.Should().Be(
             new GuixNarInfoEntry($"nar/{G1Hash}.nar.zst", Substitutes.Compression.CompressionMethod.Zstd, G1ZstdSize));
+        info.GetExtraField("Magnet").Should().Be(magnet);
     }
 
     [Fact]
@@ -133,5 +140,38 @@ public sealed class ProxyGuixTests : IDisposable
         }
         delivered.Should().BeNull("a nar shorter than the narinfo's FileSize must not reach Guix as a success");
         proxy.Cache.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Own_signed_narinfo_nar_fetch_gives_bytes_that_match_NarHash_and_NarSize()
+    {
+        // A store path signed here with a fresh libgcrypt key; gzip nar (the proxy serves any upstream compression).
+        const string path = "/gnu/store/0jqd0rlxzra1rs38rdxl43yh6rxchgc7-own-1.0";
+        var nar = new byte[50_000];
+        new Random(9).NextBytes(nar);
+        var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(nar);
+        var (key, signedText) = await GuixTestSigner.SignAsync(
+            $"StorePath: {path}\nNarHash: sha256:{Nix32.Encode(SHA256.HashData(nar))}\nNarSize: {nar.Length}\n" +
+            $"References: 0jqd0rlxzra1rs38rdxl43yh6rxchgc7-own-1.0\nSystem: x86_64-linux\n");
+        var root = Directory.CreateDirectory(_dir.Combine("own")).FullName;
+        Directory.CreateDirectory(Path.Combine(root, "nar", "gzip"));
+        await File.WriteAllBytesAsync(Path.Combine(root, "nar", "gzip", "0jqd0rlxzra1rs38rdxl43yh6rxchgc7-own-1.0"), compressed.ToArray());
+        await File.WriteAllTextAsync(Path.Combine(root, "0jqd0rlxzra1rs38rdxl43yh6rxchgc7.narinfo"), signedText +
+            $"URL: nar/gzip/0jqd0rlxzra1rs38rdxl43yh6rxchgc7-own-1.0\nCompression: gzip\nFileSize: {compressed.Length}\n");
+        await using var origin = await NginxOrigin.StartAsync(root);
+        await using var proxy = await StartProxyAsync(origin, "p", KeyFile("own.pub", key));
+
+        var info = GuixNarInfo.Parse(await proxy.Http.GetStringAsync("0jqd0rlxzra1rs38rdxl43yh6rxchgc7.narinfo"));
+        GuixSignatureVerifier.Verify(info, [GuixPublicKey.Parse(key)]).Should().Be(GuixSignatureVerdict.Valid);
+        info.Entries.Should().ContainSingle().Which.Url.Should().Be("nar/0jqd0rlxzra1rs38rdxl43yh6rxchgc7.nar.gzip");
+        // What `guix substitute` does with the nar: decompress, then compare with NarHash and NarSize.
+        var fetched = await proxy.Http.GetByteArrayAsync(info.Entries[0].Url);
+        fetched.Should().Equal(compressed.ToArray());
+        await using var unpacked = new GZipStream(new MemoryStream(fetched), CompressionMode.Decompress);
+        var restored = new MemoryStream();
+        await unpacked.CopyToAsync(restored);
+        restored.Length.Should().Be(info.NarSize);
+        Nix32.Encode(SHA256.HashData(restored.ToArray())).Should().Be(Nix32.Encode(info.NarHash.Digest));
     }
 }
