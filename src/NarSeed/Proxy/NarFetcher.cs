@@ -90,7 +90,7 @@ public sealed partial class NarFetcher
     /// <summary>Checks a finished file against the narinfo's FileHash (when it has one, sha256) before caching it.</summary>
     private bool MatchesFileHash(ProxiedNar nar, byte[] sha256)
     {
-        if (nar.Upstream.FileHash is not { } expected) return true;
+        if (nar.FileHash is not { } expected) return true;
         if (expected.Algorithm != HashAlgorithmKind.Sha256) return true;
         if (expected.Digest.SequenceEqual(sha256)) return true;
         ProxyLog.FileHashMismatch(_logger, nar.HashPart);

@@ -1,23 +1,20 @@
 using NarSeed.BitTorrent.Metainfo;
 using NarSeed.Substitutes.Http;
-using NarSeed.Substitutes.NarInfo;
+using NarSeed.Substitutes.StorePaths;
 
 namespace NarSeed.Proxy;
 
 /// <summary>
-/// A narinfo the proxy accepted (signature checked): where its nar can come from (the magnet, the upstream's nar URL)
-/// and the narinfo text served to Nix, whose URL points back at the proxy.
+/// A narinfo the proxy accepted (signature checked, Nix or Guix): where its nar can come from (the magnet, the
+/// upstream's nar URL), what the compressed file must match, and the narinfo text served to the client, whose URL
+/// points back at the proxy.
 /// </summary>
 public sealed record ProxiedNar(
-    NixNarInfo Upstream,
+    string HashPart,
+    long? FileSize,
+    NixHash? FileHash,
     byte[] Served,
     string NarFileName,
     MagnetLink? Magnet,
     Uri OriginNar,
-    SubstituterClient Client)
-{
-    public string HashPart => Upstream.StorePath.HashPart;
-
-    /// <summary>Size of the compressed nar when the narinfo gives it (Nix never checks it; the proxy does).</summary>
-    public long? FileSize => Upstream.FileSize;
-}
+    SubstituterClient Client);

@@ -29,11 +29,11 @@ public sealed class ProxyFlags
         HelpName = "URL",
     };
 
-    private readonly Option<string?> _dialect = new("--dialect") { Description = "nix (guix: not yet) [default: nix]", HelpName = "nix|guix" };
+    private readonly Option<string?> _dialect = new("--dialect") { Description = "nix or guix (guix: trusted keys are public-key files, StoreDir /gnu/store) [default: nix]", HelpName = "nix|guix" };
 
     private readonly Option<string[]> _trustedKeys = new("--trusted-key")
     {
-        Description = "Trusted public key, name:base64, repeatable",
+        Description = "Trusted public key, name:base64 (nix) or a public-key file (guix), repeatable",
         HelpName = "KEY",
     };
 

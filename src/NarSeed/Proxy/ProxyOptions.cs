@@ -37,7 +37,7 @@ public sealed class ProxyOptions
     /// <summary>NarSeed nodes and/or origin caches asked for narinfos in parallel (<c>--upstream</c>, repeatable).</summary>
     public List<string> Upstreams { get; set; } = [];
 
-    /// <summary>Only <c>nix</c> is served by the proxy so far (<c>--dialect</c>).</summary>
+    /// <summary><c>nix</c> or <c>guix</c> (<c>--dialect</c>): narinfo format, signatures, store directory.</summary>
     public StoreDialect Dialect { get; set; } = StoreDialect.Nix;
 
     /// <summary>Keys whose signatures make a narinfo acceptable (<c>--trusted-key</c>, repeatable; <c>name:base64</c>).</summary>

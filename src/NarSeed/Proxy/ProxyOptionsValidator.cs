@@ -26,16 +26,17 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
                 failures.Add($"Proxy:Upstreams (--upstream): '{upstream}' is not an http(s) URL.");
             }
         }
-        if (options.Dialect != StoreDialect.Nix)
-        {
-            failures.Add("Proxy:Dialect (--dialect): the proxy serves the nix dialect only so far.");
-        }
         if (options.TrustedKeys.Count == 0)
         {
             failures.Add("Proxy:TrustedKeys (--trusted-key): at least one key is needed to check narinfo signatures.");
         }
         foreach (var key in options.TrustedKeys)
         {
+            if (options.Dialect == StoreDialect.Guix)
+            {
+                ValidateGuixKey(key, failures);
+                continue;
+            }
             try
             {
                 NixPublicKey.Parse(key);
@@ -84,5 +85,22 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             if (value <= TimeSpan.Zero) failures.Add($"{setting} must be a positive duration.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Guix: a public-key file (or ACL of keys), as <c>guix archive --authorize</c> takes.</summary>
+    private static void ValidateGuixKey(string path, List<string> failures)
+    {
+        try
+        {
+            if (GuixPublicKey.ParseAll(File.ReadAllText(path)).Count == 0)
+            {
+                failures.Add($"Proxy:TrustedKeys (--trusted-key): '{path}' holds no Guix public key.");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SExpressionFormatException
+                                      or ArgumentException or FormatException)
+        {
+            failures.Add($"Proxy:TrustedKeys (--trusted-key): '{path}' is not a readable Guix public-key file: {e.Message}");
+        }
     }
 }

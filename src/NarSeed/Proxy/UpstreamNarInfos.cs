@@ -3,6 +3,9 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NarSeed.BitTorrent.Metainfo;
+using NarSeed.Hosting;
+using NarSeed.Mirror;
+using NarSeed.Substitutes.Compression;
 using NarSeed.Substitutes.Http;
 using NarSeed.Substitutes.NarInfo;
 using NarSeed.Substitutes.Signatures;
@@ -23,6 +26,7 @@ public sealed class UpstreamNarInfos : IDisposable
     private readonly SubstituterClient[] _clients;
     private readonly SubstituterClient[] _narClients;
     private readonly NixPublicKey[] _keys;
+    private readonly GuixPublicKey[] _guixKeys;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, ProxiedNar> _known = new(StringComparer.Ordinal);
 
@@ -40,7 +44,10 @@ public sealed class UpstreamNarInfos : IDisposable
         _clients = _options.Upstreams.Select(u => new SubstituterClient(new Uri(u), clientOptions, logger: logger)).ToArray();
         // Nars get the client defaults: long reads, retries resuming with Range.
         _narClients = _options.Upstreams.Select(u => new SubstituterClient(new Uri(u), logger: logger)).ToArray();
-        _keys = _options.TrustedKeys.Select(NixPublicKey.Parse).ToArray();
+        var guix = _options.Dialect == StoreDialect.Guix;
+        // Guix: each --trusted-key is a public-key file or an ACL of keys (as the node's --trusted-key).
+        _keys = guix ? [] : _options.TrustedKeys.Select(NixPublicKey.Parse).ToArray();
+        _guixKeys = guix ? _options.TrustedKeys.SelectMany(k => GuixPublicKey.ParseAll(File.ReadAllText(k))).ToArray() : [];
     }
 
     /// <summary>A narinfo accepted before (nar requests come right after their narinfo).</summary>
@@ -78,6 +85,11 @@ public sealed class UpstreamNarInfos : IDisposable
         await Task.Yield();
         try
         {
+            if (_options.Dialect == StoreDialect.Guix)
+            {
+                var guixText = await client.TryGetNarInfoTextAsync(hashPart, token).ConfigureAwait(false);
+                return guixText is null ? null : AcceptGuix(guixText, client, narClient, hashPart);
+            }
             var info = await client.TryGetNixNarInfoAsync(hashPart, _options.StoreDirectory, token).ConfigureAwait(false);
             if (info is null) return null;
             var check = NixSignatureVerifier.Verify(info, _keys);
@@ -91,7 +103,7 @@ public sealed class UpstreamNarInfos : IDisposable
             var magnet = info.GetExtraField("Magnet") is { } text && MagnetLink.TryParse(text, out var m) ? m : null;
             var fileName = hashPart + NarSuffix(origin);
             var served = Encoding.UTF8.GetBytes(info.WithField("URL", "nar/" + fileName).Text);
-            return new ProxiedNar(info, served, fileName, magnet, origin, narClient);
+            return new ProxiedNar(hashPart, info.FileSize, info.FileHash, served, fileName, magnet, origin, narClient);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -103,6 +115,37 @@ public sealed class UpstreamNarInfos : IDisposable
             ProxyLog.UpstreamFailed(_logger, hashPart, client.BaseUri, e.Message);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Guix: the signature is checked over the signed part; the served narinfo keeps that part and the Signature line
+    /// byte for byte and names one unsigned URL group, the proxy's, in the preferred compression (zstd, then lzip, as
+    /// the node mirrors). The older layout (URLs signed) cannot be repointed and is refused.
+    /// </summary>
+    private ProxiedNar? AcceptGuix(string text, SubstituterClient client, SubstituterClient narClient, string hashPart)
+    {
+        var info = GuixNarInfo.Parse(text, _options.StoreDirectory);
+        var verdict = info.StorePath.HashPart == hashPart
+            ? GuixSignatureVerifier.Verify(info, _guixKeys)
+            : GuixSignatureVerdict.Corrupt;
+        if (verdict != GuixSignatureVerdict.Valid)
+        {
+            ProxyLog.NarInfoRejected(_logger, hashPart, client.BaseUri, verdict.ToString());
+            return null;
+        }
+        var entry = NarMirror.ChooseGuixEntry(info.Entries, NarMirror.DefaultGuixCompressions);
+        if (entry is null || info.HasSignedUrls)
+        {
+            ProxyLog.NarInfoRejected(_logger, hashPart, client.BaseUri, "no unsigned URL group the proxy can repoint");
+            return null;
+        }
+        var magnetText = info.GetExtraField("Magnet");
+        var magnet = magnetText is not null && MagnetLink.TryParse(magnetText, out var m) ? m : null;
+        var fileName = hashPart + ".nar" + entry.Compression.FileExtension();
+        var served = info.WithOnlyEntry("nar/" + fileName, entry.Compression.ToName(), entry.FileSize);
+        if (magnetText is not null) served = served.WithExtraField("Magnet", magnetText);
+        return new ProxiedNar(hashPart, entry.FileSize, null, Encoding.UTF8.GetBytes(served.Text), fileName, magnet,
+            client.ResolveNarUri(entry.Url), narClient);
     }
 
     /// <summary>".nar.xz" from ".../abc.nar.xz"; ".nar" when the name says nothing (the narinfo's Compression rules).</summary>

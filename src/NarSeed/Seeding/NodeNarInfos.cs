@@ -86,17 +86,7 @@ public sealed class NodeNarInfos
     /// </summary>
     public static string GuixServedText(string originText, string storeDirectory, NarFileRecord nar, string magnet)
     {
-        var origin = GuixNarInfo.Parse(originText, storeDirectory);
-        var signedUrls = origin.SignedPart.StartsWith("URL:", StringComparison.Ordinal) ||
-                         origin.SignedPart.Contains("\nURL:", StringComparison.Ordinal);
-        var info = origin;
-        if (origin.SignatureValue is not null && !signedUrls)
-        {
-            var lineEnd = originText.IndexOf('\n', origin.SignedPart.Length);
-            var signature = lineEnd < 0 ? originText + "\n" : originText[..(lineEnd + 1)];
-            info = GuixNarInfo.Parse(signature +
-                $"URL: {nar.Url}\nCompression: {nar.Compression}\nFileSize: {nar.FileSize}\n", storeDirectory);
-        }
+        var info = GuixNarInfo.Parse(originText, storeDirectory).WithOnlyEntry(nar.Url, nar.Compression, nar.FileSize);
         return info.WithExtraField("Magnet", magnet).Text;
     }
 

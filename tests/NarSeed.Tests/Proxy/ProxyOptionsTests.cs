@@ -64,7 +64,7 @@ public sealed class ProxyOptionsTests : IDisposable
     [InlineData(new string[0], "Proxy:Upstreams (--upstream)")]
     [InlineData(new[] { "--upstream", "ftp://x" }, "'ftp://x' is not an http(s) URL")]
     [InlineData(new[] { "--upstream", "http://x", "--trusted-key", "nonsense" }, "Proxy:TrustedKeys (--trusted-key): 'nonsense'")]
-    [InlineData(new[] { "--upstream", "http://x", "--dialect", "guix" }, "Proxy:Dialect (--dialect)")]
+    [InlineData(new[] { "--upstream", "http://x", "--dialect", "guix", "--trusted-key", "/nonexistent/key.pub" }, "Proxy:TrustedKeys (--trusted-key): '/nonexistent/key.pub'")]
     [InlineData(new[] { "--upstream", "http://x", "--listen", "nowhere" }, "Proxy:Listen (--listen)")]
     [InlineData(new[] { "--upstream", "http://x", "--peer", "127.0.0.1" }, "Proxy:Peers (--peer)")]
     [InlineData(new[] { "--upstream", "http://x", "--cache-size", "-1" }, "Proxy:CacheSize (--cache-size)")]
