@@ -20,13 +20,13 @@ public static class DiscoveryText
         return new TrackerStatus(report.Url, state);
     }
 
-    /// <summary>"off", or "on: groups joined, packets sent".</summary>
+    /// <summary>"off", or "on (N groups, M sent)": multicast groups joined and announce packets sent.</summary>
     public static string Lsd(PeerDiscovery? discovery)
     {
         if (discovery?.Lsd is not { } lsd) return "off";
-        var groups = lsd.Groups;
-        return groups.Count == 0
-            ? "on: no multicast group joined"
-            : $"on: {string.Join(", ", groups)} joined, {lsd.PacketsSent} announce packets sent";
+        var groups = lsd.Groups.Count;
+        return groups == 0
+            ? "on, but no multicast group joined"
+            : $"on ({groups} group{(groups == 1 ? "" : "s")}, {lsd.PacketsSent} sent)";
     }
 }
