@@ -143,6 +143,7 @@ public sealed partial class AnnounceScheduler
         {
             var response = await TrackerFor(entry).Client.AnnounceAsync(Request(entry, @event), cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _announces);
+            RecordAnnounce(url, response.WarningMessage);
             next = Max(response.Interval, response.MinInterval ?? TimeSpan.Zero, _options.MinInterval);
             lock (_lock)
             {
@@ -158,6 +159,7 @@ public sealed partial class AnnounceScheduler
         catch (TrackerException e)
         {
             Interlocked.Increment(ref _failures);
+            RecordFailure(url, e.Message);
             lock (_lock)
             {
                 entry.Failures++;

@@ -53,21 +53,10 @@ public static class HttpTrackerResponse
         };
     }
 
-    /// <summary>BEP 48: <c>files</c> maps each 20-byte hash to its counts; the result is keyed by lower-case hex.</summary>
-    public static IReadOnlyDictionary<string, ScrapeEntry> ParseScrape(ReadOnlyMemory<byte> body, TrackerLimits limits)
-    {
-        var root = ParseRoot(body, limits);
-        ThrowOnFailure(root);
-        var files = root.Get<BencodeDictionary>("files") ?? throw Invalid("no 'files' dictionary");
-        var result = new Dictionary<string, ScrapeEntry>();
-        foreach (var (key, value) in files.Entries)
-        {
-            if (key.Length != 20 || value is not BencodeDictionary entry) throw Invalid("a 'files' entry is malformed");
-            result[Convert.ToHexStringLower(key.Span)] = new ScrapeEntry(
-                Count(entry, "complete") ?? 0, Count(entry, "incomplete") ?? 0, Count(entry, "downloaded") ?? 0);
-        }
-        return result;
-    }
+    /// <summary>BEP 48: <c>files</c> maps each 20-byte hash to its counts; the result is keyed by lower-case hex. Keys
+    /// need not be sorted (see <see cref="HttpScrapeReply"/>).</summary>
+    public static IReadOnlyDictionary<string, ScrapeEntry> ParseScrape(ReadOnlyMemory<byte> body, TrackerLimits limits) =>
+        HttpScrapeReply.Parse(body.Span, limits);
 
     private static BencodeDictionary ParseRoot(ReadOnlyMemory<byte> body, TrackerLimits limits)
     {

@@ -25,6 +25,10 @@ public sealed class BitTorrentOptions
     /// <summary>Local service discovery (BEP 14) on the LAN's multicast groups; <c>--no-lsd</c> turns it off.</summary>
     public bool Lsd { get; set; } = true;
 
+    /// <summary>How often the node scrapes its trackers for every seeded torrent (batched), for the status page's
+    /// seeder counts and nars at risk.</summary>
+    public TimeSpan ScrapeInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Peer exchange (BEP 11, ut_pex) with connected peers; <c>--no-pex</c> turns it off.</summary>
     public bool Pex { get; set; } = true;
 

@@ -24,6 +24,10 @@ public sealed class NodeMetrics : IDisposable
             r => r.Gc.FailedPasses);
         Counter("narseed_mirror_failures", "{failure}", "Store paths the mirror failed to fetch or verify.",
             r => r.Mirror.Failures);
+        Counter("narseed_tracker_announce_failures", "{announce}", "Tracker announces that failed since the node started.",
+            r => r.Discovery.TrackerAnnounceFailures);
+        Gauge("narseed_nars_at_risk", "{nar}", "Seeded nars for which scrapes show no seeder besides this node.",
+            r => r.NarsAtRisk);
         Gauge("narseed_origin_saved_bytes", "By",
             "Bytes peers got from the swarm instead of the origin, over the nars the catalog still holds.",
             r => r.OriginBytesSaved);

@@ -23,4 +23,8 @@ public sealed record StatusReport(
     DiscoveryStatus Discovery,
     GcStatus Gc,
     MirrorStatus Mirror,
-    IReadOnlyList<RateSample> UploadHistory);
+    IReadOnlyList<RateSample> UploadHistory)
+{
+    /// <summary>Seeded nars for which no seeder other than this node is known from scrapes.</summary>
+    public long NarsAtRisk { get; init; }
+}

@@ -35,10 +35,14 @@ public sealed class StatusService(
             totals.RetiredBytes, quota, quota is { } q ? (double)held / q : null, _gc?.Failures ?? 0);
         // Catalog counters hold what the sampler flushed; add what the engine uploaded since then.
         var unflushed = Math.Max(0, swarmTotals.UploadedBytes - sampler.FlushedBytes);
+        var discoveryStatus = discovery.ReadDiscovery();
         return new StatusReport(now, (now - _started).TotalSeconds, swarmTotals.Torrents, totals.ReadyNars, held,
             totals.StorePaths, history.CurrentRate, history.AverageRate, swarmTotals.UploadedBytes,
             totals.UploadedBytes + unflushed, swarmTotals.ConnectedPeers, swarmTotals.Running, swarmTotals.Port,
-            discovery.ReadDiscovery(), gc, mirror.ReadMirror(), history.Snapshot());
+            discoveryStatus, gc, mirror.ReadMirror(), history.Snapshot())
+        {
+            NarsAtRisk = Math.Max(0, swarmTotals.Torrents - discoveryStatus.NarsWithOtherSeeders),
+        };
     }
 
     public async Task<TorrentTable> ReadTorrentsAsync(TorrentQuery query, CancellationToken cancellationToken)

@@ -20,7 +20,19 @@ public static class StatusServices
             var seeding = sp.GetService<SeedingService>();
             return new SeedEngineSwarmStatus(() => seeding?.Engine);
         });
-        services.TryAddSingleton<ScrapeBook>();
+        services.TryAddSingleton(sp =>
+        {
+            var seeding = sp.GetService<SeedingService>();
+            return new ScrapeBook(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NarSeed.Hosting.NodeOptions>>(),
+                () => seeding?.Discovery);
+        });
+        services.AddHostedService(sp =>
+        {
+            var seeding = sp.GetService<SeedingService>();
+            return new TrackerScraper(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NarSeed.Hosting.NodeOptions>>(),
+                () => seeding?.Discovery, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TrackerScraper>>(),
+                sp.GetService<TimeProvider>() ?? TimeProvider.System);
+        });
         services.TryAddSingleton<IDiscoveryStatusSource>(sp => sp.GetRequiredService<ScrapeBook>());
         services.TryAddSingleton<IMirrorStatusSource>(sp => sp.GetService<MirrorProgress>() is { } progress
             ? new MirrorProgressStatus(progress)

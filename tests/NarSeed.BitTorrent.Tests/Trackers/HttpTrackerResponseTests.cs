@@ -39,6 +39,37 @@ public class HttpTrackerResponseTests
         files[new string('0', 40)].Should().Be(new ScrapeEntry(5, 10, 50));
     }
 
+    [Fact]
+    public void Reads_a_scrape_whose_files_are_not_sorted_as_opentracker_sends_them()
+    {
+        var high = Enumerable.Repeat((byte)0xff, 20).ToArray();
+        byte[] body = [.. "d5:filesd20:"u8, .. high, .. "d8:completei2e10:downloadedi1e10:incompletei0ee20:"u8,
+            .. new byte[20], .. "d8:completei1e10:downloadedi0e10:incompletei3eee5:flagsd20:min_request_intervali30eee"u8];
+        var files = HttpTrackerResponse.ParseScrape(body, TrackerLimits.Default);
+        files.Should().HaveCount(2);
+        files[new string('f', 40)].Should().Be(new ScrapeEntry(2, 0, 1));
+        files[new string('0', 40)].Should().Be(new ScrapeEntry(1, 3, 0));
+    }
+
+    [Theory]
+    [InlineData("d5:filesd3:abcd8:completei1eeee")]
+    [InlineData("d5:filesd20:aaaaaaaaaaaaaaaaaaaad8:completei-1eeee")]
+    [InlineData("d5:files")]
+    [InlineData("le")]
+    [InlineData("d8:intervali5ee")]
+    public void Rejects_a_malformed_scrape(string body)
+    {
+        var parse = () => HttpTrackerResponse.ParseScrape(System.Text.Encoding.Latin1.GetBytes(body), TrackerLimits.Default);
+        parse.Should().Throw<TrackerException>();
+    }
+
+    [Fact]
+    public void A_scrape_failure_reason_is_the_tracker_refusing()
+    {
+        var parse = () => HttpTrackerResponse.ParseScrape("d14:failure reason6:nope!!e"u8.ToArray(), TrackerLimits.Default);
+        parse.Should().Throw<TrackerException>().Which.Reason.Should().Be(TrackerErrorReason.TrackerFailure);
+    }
+
     [Theory]
     [InlineData("http://t.example/announce", "http://t.example/scrape")]
     [InlineData("http://t.example/x/announce.php?passkey=1", "http://t.example/x/scrape.php?passkey=1")]

@@ -44,6 +44,7 @@
     set("uploaded", bytes(s.uploadedBytes));
     set("origin-saved", bytes(s.originBytesSaved));
     set("lsd", s.discovery.localDiscovery);
+    set("nars-at-risk", count(s.narsAtRisk));
     const trackers = $("trackers");
     trackers.replaceChildren(...(s.discovery.trackers.length ? s.discovery.trackers : [null]).map((t) => {
       const li = document.createElement("li");
