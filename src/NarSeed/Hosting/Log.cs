@@ -18,7 +18,8 @@ internal static partial class Log
     public static partial void ConfiguredRoots(ILogger logger, int count);
 
     [LoggerMessage(4, LogLevel.Information,
-        "Substituter at {Url} (nix-cache-info: {Url}/nix-cache-info); origins {Origins}; BitTorrent port {BtPort}")]
+        "Substituter at {Url} (nix-cache-info: {Url}/nix-cache-info); status page {Url}/ (JSON {Url}/api/status, " +
+        "Prometheus {Url}/metrics); origins {Origins}; BitTorrent port {BtPort}")]
     public static partial void Listening(ILogger logger, string url, string origins, int btPort);
 
     [LoggerMessage(5, LogLevel.Warning, "systemd notification {Message} could not be sent to {Socket}")]

@@ -29,8 +29,10 @@ public sealed class ServeCommandTests : IDisposable
 
         (await notify.ReceiveAsync(TimeSpan.FromSeconds(30))).Should().Be("READY=1");
         var line = await node.WaitForOutputLineAsync(l => l.Contains("Substituter at"), TimeSpan.FromSeconds(10));
-        line.Should().Contain($"http://127.0.0.1:{port}").And.Contain("nix-cache-info");
+        line.Should().Contain($"http://127.0.0.1:{port}").And.Contain("nix-cache-info")
+            .And.Contain($"http://127.0.0.1:{port}/api/status").And.Contain($"http://127.0.0.1:{port}/metrics");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        (await client.GetStringAsync("api/status")).Should().Contain("\"narsSeeded\":0");
         (await client.GetStringAsync("nix-cache-info")).Should().Contain("Priority: 41");
         (await client.GetAsync("abc.narinfo")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         File.Exists(_dir.Combine("state", "catalog.db")).Should().BeTrue("the default state directory is ./state");
