@@ -6,7 +6,7 @@ namespace NarSeed.BitTorrent.Wire;
 /// BEP 10 <c>extended</c>: one byte extension id (0 = extension handshake) and a payload, which for ut_metadata is a
 /// bencoded dictionary followed by raw bytes. <see cref="Payload"/> is a slice of the reader's buffer.
 /// </summary>
-public readonly struct ExtendedMessage
+public readonly partial struct ExtendedMessage
 {
     public const byte HandshakeId = 0;
 

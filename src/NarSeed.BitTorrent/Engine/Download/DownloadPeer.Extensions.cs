@@ -86,30 +86,16 @@ internal sealed partial class DownloadPeer
 
     private void OnExtended(ExtendedMessage message, long offset)
     {
-        if (message.Payload.Length > WireLimits.MaxExtensionDictionaryLength + WireLimits.MetadataPieceSize)
-        {
-            throw new WireProtocolException(WireProtocolErrorReason.InvalidExtensionMessage,
-                $"Extension message of {message.Payload.Length} bytes.", offset);
-        }
-        if (message.ExtendedId is not (ExtendedMessage.HandshakeId or UtMetadataId or UtPexId)) return;
-        var rented = ArrayPool<byte>.Shared.Rent((int)message.Payload.Length);
-        try
-        {
-            var payload = rented.AsSpan(0, (int)message.Payload.Length);
-            message.Payload.CopyTo(payload);
-            if (message.ExtendedId == ExtendedMessage.HandshakeId) OnExtensionHandshake(payload);
-            else if (message.ExtendedId == UtPexId) OnPexMessage(payload, offset);
-            else OnMetadataMessage(payload);
-        }
-        catch (BencodeException e)
-        {
-            throw new WireProtocolException(WireProtocolErrorReason.InvalidExtensionMessage,
-                $"Malformed extension message: {e.Message}", offset);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        // Handle bounds the length first, so an oversized message breaks the connection whatever its id.
+        message.Handle(offset, this, static (self, id, payload, at) => self.OnExtendedPayload(id, payload, at));
+    }
+
+    private void OnExtendedPayload(byte extendedId, ReadOnlySpan<byte> payload, long offset)
+    {
+        if (extendedId is not (ExtendedMessage.HandshakeId or UtMetadataId or UtPexId)) return;
+        if (extendedId == ExtendedMessage.HandshakeId) OnExtensionHandshake(payload);
+        else if (extendedId == UtPexId) OnPexMessage(payload, offset);
+        else OnMetadataMessage(payload);
     }
 
     private void OnExtensionHandshake(ReadOnlySpan<byte> payload)
