@@ -48,13 +48,7 @@ public static class NodeHost
         builder.Services.AddNodeStatus();
         configureServices?.Invoke(builder.Services);
 
-        HttpEndpoint.TryParse(options.Http, out var endpoint);
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(endpoint);
-        });
-        builder.Services.AddRoutingCore();
+        builder.ListenOn(options.Http);
 
         var app = builder.Build();
         app.UseRouting();

@@ -47,13 +47,7 @@ public static class ProxyHost
         builder.Services.AddHostedService(services => services.GetRequiredService<ProxyDiscovery>());
         builder.Services.AddSingleton<NarFetcher>();
 
-        HttpEndpoint.TryParse(options.Listen, out var endpoint);
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(endpoint);
-        });
-        builder.Services.AddRoutingCore();
+        builder.ListenOn(options.Listen);
 
         var app = builder.Build();
         app.UseRouting();
