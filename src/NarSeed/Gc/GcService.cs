@@ -16,9 +16,17 @@ public sealed class GcService(
     ILogger<GcService> logger) : BackgroundService
 {
     private int _failures;
+    private int _passes;
+    private GcPassSummary? _lastPass;
 
     /// <summary>Passes that threw since start (a health signal for the status page).</summary>
     public int Failures => Volatile.Read(ref _failures);
+
+    /// <summary>Passes that completed since start; the first runs as soon as the node has started.</summary>
+    public int Passes => Volatile.Read(ref _passes);
+
+    /// <summary>The latest completed pass, or null before the first one.</summary>
+    public GcPassSummary? LastPass => Volatile.Read(ref _lastPass);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,7 +36,9 @@ public sealed class GcService(
         {
             try
             {
-                await collector.CollectAsync(gc, dryRun: false, stoppingToken);
+                var report = await collector.CollectAsync(gc, dryRun: false, stoppingToken);
+                Volatile.Write(ref _lastPass, GcPassSummary.From(report, time.GetUtcNow()));
+                Interlocked.Increment(ref _passes);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

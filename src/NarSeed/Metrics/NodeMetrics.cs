@@ -22,6 +22,12 @@ public sealed class NodeMetrics : IDisposable
             "Bytes of nar data uploaded to BitTorrent peers since the node started.", r => r.UploadedBytes);
         Counter("narseed_gc_failed_passes", "{pass}", "GC passes that failed since the node started.",
             r => r.Gc.FailedPasses);
+        Counter("narseed_gc_passes", "{pass}", "GC passes completed since the node started.", r => r.Gc.Passes);
+        GaugeDouble("narseed_gc_last_pass_duration_seconds", "s", "How long the latest GC pass took (0: none yet).",
+            r => r.Gc.LastPass?.DurationSeconds ?? 0);
+        GaugeDouble("narseed_gc_last_pass_timestamp_seconds", "s",
+            "When the latest GC pass finished, in Unix seconds (0: none yet).",
+            r => r.Gc.LastPass is { } pass ? pass.FinishedAt.ToUnixTimeMilliseconds() / 1000.0 : 0);
         Counter("narseed_mirror_failures", "{failure}", "Store paths the mirror failed to fetch or verify.",
             r => r.Mirror.Failures);
         Counter("narseed_tracker_announce_failures", "{announce}", "Tracker announces that failed since the node started.",

@@ -2,7 +2,8 @@ namespace NarSeed.Status;
 
 /// <summary>
 /// Garbage collection as the page shows it: roots; the closure the node keeps (ready nars, their bytes); retired nars
-/// and their bytes (reclaimable once the grace period ends); the disk quota and the share of it in use; failed passes.
+/// and their bytes (reclaimable once the grace period ends); the disk quota and the share of it in use; completed and
+/// failed passes, and what the latest pass did (null before the first pass, or where no GC runs).
 /// </summary>
 public sealed record GcStatus(
     long Roots,
@@ -12,4 +13,6 @@ public sealed record GcStatus(
     long ReclaimableBytes,
     long? DiskQuotaBytes,
     double? QuotaUsed,
-    int FailedPasses);
+    int FailedPasses,
+    int Passes,
+    NarSeed.Gc.GcPassSummary? LastPass);

@@ -32,7 +32,7 @@ public sealed class StatusService(
         var quota = options.Value.Gc.DiskQuota;
         var held = totals.ReadyBytes + totals.RetiredBytes;
         var gc = new GcStatus(totals.Roots, totals.ReadyNars, totals.ReadyBytes, totals.RetiredNars,
-            totals.RetiredBytes, quota, quota is { } q ? (double)held / q : null, _gc?.Failures ?? 0);
+            totals.RetiredBytes, quota, quota is { } q ? (double)held / q : null, _gc?.Failures ?? 0, _gc?.Passes ?? 0, _gc?.LastPass);
         // Catalog counters hold what the sampler flushed; add what the engine uploaded since then.
         var unflushed = Math.Max(0, swarmTotals.UploadedBytes - sampler.FlushedBytes);
         var discoveryStatus = discovery.ReadDiscovery();

@@ -51,6 +51,8 @@ public sealed class StatusPageBrowserTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("#nars-seeded")).ToHaveTextAsync("3", Soon);
         await Assertions.Expect(page.Locator("#bytes-held")).ToHaveTextAsync("1.49 MiB", Soon);
         await Assertions.Expect(page.Locator("#gc-roots")).ToHaveTextAsync("1", Soon);
+        await Assertions.Expect(page.Locator("#gc-last-pass")).ToHaveTextAsync(
+            new System.Text.RegularExpressions.Regex(@"^\d+ (s|min) ago$"), Soon);
         await Assertions.Expect(page.Locator("#bt-port")).ToHaveTextAsync(node.Engine.Port.ToString(), Soon);
         await Assertions.Expect(page.Locator("#torrents tbody tr")).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator("#torrents tbody tr.at-risk")).ToHaveCountAsync(2);
@@ -125,6 +127,12 @@ public sealed class StatusPageBrowserTests(ITestOutputHelper output)
         metrics["narseed_peer_uploaded_bytes"].Samples.Single().Name.Should().Be("narseed_peer_uploaded_bytes_total");
         metrics["narseed_peer_uploaded_bytes"].Value.Should().Be(s.GetProperty("uploadedBytes").GetInt64()).And.BePositive();
         metrics["narseed_gc_failed_passes"].Value.Should().Be(s.GetProperty("gc").GetProperty("failedPasses").GetInt32());
+        metrics["narseed_gc_passes"].Value.Should().Be(s.GetProperty("gc").GetProperty("passes").GetInt32()).And.BePositive();
+        var lastPass = s.GetProperty("gc").GetProperty("lastPass");
+        metrics["narseed_gc_last_pass_timestamp_seconds"].Value.Should().BeApproximately(
+            lastPass.GetProperty("finishedAt").GetDateTimeOffset().ToUnixTimeMilliseconds() / 1000.0, 0.002);
+        metrics["narseed_gc_last_pass_duration_seconds"].Value.Should().BeApproximately(
+            lastPass.GetProperty("durationSeconds").GetDouble(), 1e-9);
         metrics["narseed_mirror_failures"].Value.Should().Be(s.GetProperty("mirror").GetProperty("failures").GetInt64());
         metrics["narseed_nars_seeded"].Type.Should().Be("gauge");
         metrics["narseed_nars_seeded"].Value.Should().Be(s.GetProperty("narsSeeded").GetInt64()).And.Be(3);

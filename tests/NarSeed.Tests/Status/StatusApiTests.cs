@@ -29,6 +29,10 @@ public sealed class StatusApiTests
         root.GetProperty("gc").GetProperty("roots").GetInt64().Should().Be(1);
         root.GetProperty("gc").GetProperty("diskQuotaBytes").GetInt64().Should().Be(1_000_000);
         root.GetProperty("gc").GetProperty("quotaUsed").GetDouble().Should().BeApproximately(0.16, 1e-9);
+        root.GetProperty("gc").GetProperty("passes").GetInt32().Should().Be(1, "the first pass runs at start");
+        var lastPass = root.GetProperty("gc").GetProperty("lastPass");
+        lastPass.GetProperty("finishedAt").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
+        lastPass.GetProperty("retired").GetInt32().Should().Be(0, "the catalog was empty at start");
         root.GetProperty("discovery").GetProperty("trackers")[0].GetProperty("url").GetString()
             .Should().Be("http://127.0.0.1:9/announce");
         root.GetProperty("mirror").GetProperty("running").GetBoolean().Should().BeFalse();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NarSeed.BitTorrent.Engine;
 using NarSeed.BitTorrent.Metainfo;
 using NarSeed.Catalog;
+using NarSeed.Gc;
 using NarSeed.Hosting;
 using NarSeed.Seeding;
 using NarSeed.Status;
@@ -58,6 +59,7 @@ internal sealed class StatusNode : IAsyncDisposable
             var configuration = NodeConfiguration.Build(dir.Combine("config.json"), all, new Hashtable(), dir.Path);
             var app = NodeHost.Build(configuration, NodeServices.LoadOptions(configuration), new SystemdNotifier(null));
             await app.StartAsync();
+            await WaitForFirstGcPassAsync(app);
             var node = new StatusNode(app, port);
             node._configDir = dir;
             return node;
@@ -70,6 +72,22 @@ internal sealed class StatusNode : IAsyncDisposable
     }
 
     private TempDirectory? _configDir;
+
+    /// <summary>
+    /// The node's first GC pass runs as soon as it starts. Tests add nars and roots afterwards; a pass that ran in
+    /// between would retire the unrooted ones behind their back (it did, on a slow CI machine).
+    /// </summary>
+    private static async Task WaitForFirstGcPassAsync(WebApplication app)
+    {
+        var gc = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<GcService>().Single();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (gc.Passes == 0 && gc.Failures == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The node's first GC pass did not finish in 30 s.");
+            await Task.Delay(10);
+        }
+        if (gc.Failures > 0) throw new InvalidOperationException("The node's first GC pass failed.");
+    }
 
     /// <summary>A nar of <paramref name="size"/> random bytes for store path <c>/nix/store/HASH-NAME</c>, seeded.</summary>
     public async Task<StatusNar> AddNarAsync(int n, string name, int size)

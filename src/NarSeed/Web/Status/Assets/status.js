@@ -67,6 +67,12 @@
     set("gc-quota", gc.diskQuotaBytes ? (gc.quotaUsed * 100).toFixed(1) + " %" : "no quota");
     $("gc-quota").title = gc.diskQuotaBytes ? "of " + bytes(gc.diskQuotaBytes) : "";
     set("gc-failures", count(gc.failedPasses));
+    const last = gc.lastPass;
+    set("gc-last-pass", last ? ago(last.finishedAt) : "not yet");
+    $("gc-last-pass").title = last
+      ? "pass " + count(gc.passes) + ": took " + last.durationSeconds.toFixed(2) + " s, stopped seeding " + count(last.retired) +
+        ", deleted " + count(last.deleted) + " (" + bytes(last.bytesFreed) + "), brought back " + count(last.revived)
+      : "";
     const bar = $("quota-bar");
     const used = gc.diskQuotaBytes ? Math.min(1, gc.quotaUsed) : 0;
     bar.style.width = (used * 100).toFixed(1) + "%";
