@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Hosting;
 using NarSeed.Hosting;
 using NarSeed.Proxy;
 
@@ -35,20 +34,6 @@ public static class ProxyCommand
             return NodeCommandSupport.InvalidConfigurationExitCode;
         }
         await using var app = ProxyHost.Build(configuration, options);
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"narseed: cannot start: {e.Message}");
-            return 1;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return 0;
-        }
-        await app.WaitForShutdownAsync(cancellationToken);
-        return 0;
+        return await HostedCommand.RunUntilShutdownAsync(app, error, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Hosting;
 using NarSeed.Hosting;
 
 namespace NarSeed.Cli;
@@ -25,22 +24,6 @@ public static class ServeCommand
             return NodeCommandSupport.InvalidConfigurationExitCode;
         }
         await using var app = NodeHost.Build(loaded.Configuration, loaded.Options, SystemdNotifier.FromEnvironment());
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NodeConfigurationException
-                                      or Microsoft.Data.Sqlite.SqliteException)
-        {
-            // Start-up failures a volunteer can fix (port in use, state directory not writable, a bad root list).
-            await error.WriteLineAsync($"narseed: cannot start: {e.Message}");
-            return 1;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return 0;
-        }
-        await app.WaitForShutdownAsync(cancellationToken);
-        return 0;
+        return await HostedCommand.RunUntilShutdownAsync(app, error, cancellationToken);
     }
 }
