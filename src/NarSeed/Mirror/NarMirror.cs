@@ -33,6 +33,9 @@ public sealed partial class NarMirror : IDisposable
     private readonly IReadOnlyList<GuixPublicKey> _guixKeys;
     private readonly IReadOnlyList<(string Origin, SubstituterClient Client)> _origins;
 
+    // One pass at a time: two passes over one closure would fetch the same path twice and race to store it.
+    private readonly SemaphoreSlim _onePass = new(1, 1);
+
     public NarMirror(NarCatalog catalog, NarStore store, SeedingService seeding, MirrorProgress progress,
         IOptions<NodeOptions> options, ILogger<NarMirror> logger, SubstituterClientOptions? clientOptions = null)
     {
@@ -53,15 +56,39 @@ public sealed partial class NarMirror : IDisposable
             .ToList();
     }
 
-    /// <summary>Walks the closure of every root in the catalog once; returns the number of failed paths.</summary>
+    /// <summary>
+    /// Walks the closure of every root in the catalog once; returns the number of failed paths. A pass asked for
+    /// while another runs waits for it, then reads the roots afresh (roots added meanwhile are walked).
+    /// </summary>
     public async Task<long> RunPassAsync(CancellationToken cancellationToken)
     {
-        var roots = await _catalog.ListRootsAsync(cancellationToken);
-        return await MirrorClosureAsync(roots.Select(r => r.HashPart).ToList(), cancellationToken);
+        await _onePass.WaitAsync(cancellationToken);
+        try
+        {
+            var roots = await _catalog.ListRootsAsync(cancellationToken);
+            return await WalkAsync(roots.Select(r => r.HashPart).ToList(), cancellationToken);
+        }
+        finally
+        {
+            _onePass.Release();
+        }
     }
 
-    /// <summary>Mirrors the closure of the given hash parts; returns the number of paths that failed.</summary>
+    /// <summary>Mirrors the closure of the given hash parts (after any running pass); returns the paths that failed.</summary>
     public async Task<long> MirrorClosureAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
+    {
+        await _onePass.WaitAsync(cancellationToken);
+        try
+        {
+            return await WalkAsync(roots, cancellationToken);
+        }
+        finally
+        {
+            _onePass.Release();
+        }
+    }
+
+    private async Task<long> WalkAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
     {
         var failuresBefore = _progress.TotalFailures;
         var channel = Channel.CreateUnbounded<WorkItem>();

@@ -157,7 +157,8 @@ public sealed class TestCacheServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        _listener.Stop();
+        // Close alone: the managed HttpListener's Close after a Stop binds the prefix's port again to remove it, and
+        // fails with "Address already in use" when another process has taken the port in between.
         _listener.Close();
         try
         {
