@@ -14,7 +14,7 @@ namespace NarSeed.Tests.Mirror;
 /// The mirror's one-pass ingest: SubstituterClient downloads an xz nar (compressed by the real xz) from an HTTP server
 /// that cuts transfers, into a NarStore temporary file through <see cref="NarIngestStream"/>. The verification must
 /// match the narinfo's hashes, and the torrent hashed on the way must be byte-identical to the one TorrentBuilder
-/// makes from the committed file. The nar is larger than a pipe's bound, so the download waits for its consumers.
+/// makes from the committed file. The nar is several ingest chunks long.
 /// </summary>
 public sealed class NarIngestStreamTests(XzNarFixture nar) : IClassFixture<XzNarFixture>, IAsyncLifetime
 {
@@ -105,8 +105,8 @@ public sealed class NarIngestStreamTests(XzNarFixture nar) : IClassFixture<XzNar
         var store = new NarStore(_dir.Combine("state"));
         var pending = store.CreatePending(FileName);
         var ingest = new NarIngestStream(pending.Stream, _expected, hybrid: true, CancellationToken.None);
-        // More than both pipes hold, so a consumer that stopped reading would block this write.
-        await ingest.WriteAsync(_xz.AsMemory(0, 3 * 1024 * 1024));
+        // Part of the nar (several chunks handed over, one half-filled), then the download gives up.
+        await ingest.WriteAsync(_xz.AsMemory(0, 3 * 1024 * 1024 + 100));
         await ingest.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
         await pending.DisposeAsync();
         Directory.EnumerateFiles(store.TemporaryDirectory).Should().BeEmpty();

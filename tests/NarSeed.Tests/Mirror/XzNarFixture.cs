@@ -3,7 +3,7 @@ using NarSeed.TestSupport;
 namespace NarSeed.Tests.Mirror;
 
 /// <summary>One nar compressed once by the real xz for a whole test class: 5 MiB that xz cannot shrink and 2 MiB
-/// that it can (about 5 MiB compressed, more than an ingest pipe buffers).</summary>
+/// that it can (about 5 MiB compressed: several ingest chunks).</summary>
 public sealed class XzNarFixture : IAsyncLifetime
 {
     public byte[] Nar { get; private set; } = [];
