@@ -240,8 +240,9 @@ public sealed class CatalogGcSession : IAsyncDisposable
     /// Deletes the store paths of these retired nars with everything hanging off them (nar row, torrent, counters,
     /// references), and unlinks references to them so a reused id can never be reached through a stale link.
     /// Set-based and child tables first, each in id order: one statement per table instead of SQLite's cascade, which
-    /// runs a sub-program per deleted row and per child table (bench gc, 50,000 paths: 7 s for the cascade alone, under
-    /// 4 s for the whole delete). The foreign keys stay on, so a row this misses would still go by cascade.
+    /// runs a sub-program per deleted row and per child table (bench gc, 50,000 paths on two busy cores: the delete
+    /// went from 7.0 s to 4.2 s, with about 2 s of commit either way). The foreign keys stay on, so a row this misses
+    /// would still go by cascade.
     /// </summary>
     public async Task DeleteAsync(IEnumerable<CatalogNar> nars, CancellationToken cancellationToken)
     {
