@@ -22,15 +22,18 @@ public sealed class MirrorBenchmark : IBenchmark
 {
     public string Name => "mirror";
 
-    public string Description => "mirror MB/s of a ~1 GiB closure from local nginx vs curl, time per phase [MiB=1024 paths=16]";
+    public string Description =>
+        "mirror MB/s of a ~1 GiB closure from local nginx vs curl, time per phase [MiB=1024 paths=16 none|xz|zstd]";
 
     public async Task<int> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var mib = arguments.Count > 0 ? int.Parse(arguments[0], CultureInfo.InvariantCulture) : 1024;
         var paths = arguments.Count > 1 ? int.Parse(arguments[1], CultureInfo.InvariantCulture) : 16;
+        var compression = arguments.Count > 2 ? arguments[2] : "none";
         using var dir = new TempDirectory("narseed-bench-mirror-");
-        var cache = await SyntheticNixCache.CreateAsync(dir.Combine("cache"), paths, mib * 1024L * 1024 / paths);
-        Console.WriteLine($"closure: {paths} paths, {cache.TotalNarBytes / 1048576.0:F0} MiB of nars");
+        var cache = await SyntheticNixCache.CreateAsync(dir.Combine("cache"), paths, mib * 1024L * 1024 / paths, compression);
+        Console.WriteLine($"closure: {paths} paths, {cache.TotalNarBytes / 1048576.0:F0} MiB of nars, " +
+                          $"{cache.TotalFileBytes / 1048576.0:F0} MiB of {compression} files");
         await using var nginx = await BenchNginx.StartAsync(cache.Directory, 1);
 
         // Reference: curl writing every nar to disk (sequentially, then with the node's concurrency).
@@ -54,6 +57,9 @@ public sealed class MirrorBenchmark : IBenchmark
             new("Mirror:Interval", "10:00:00"),
         ];
         var configuration = NodeConfiguration.Build(dir.Combine("config.json"), settings, new Hashtable(), dir.Path);
+        // CPU time as well as wall time: on a shared machine the wall time depends on the others' load, the CPU
+        // seconds the node spends per byte much less.
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         watch.Restart();
         await using var app = NodeHost.Build(configuration, NodeServices.LoadOptions(configuration), new SystemdNotifier(null));
         await app.StartAsync(cancellationToken);
@@ -63,16 +69,20 @@ public sealed class MirrorBenchmark : IBenchmark
             await Task.Delay(20, cancellationToken);
         }
         var nodeSeconds = watch.Elapsed.TotalSeconds;
+        var nodeCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         await app.StopAsync(cancellationToken);
         if (progress.Mirrored != paths || progress.TotalFailures != 0)
         {
             throw new InvalidOperationException($"mirrored {progress.Mirrored} of {paths}, {progress.TotalFailures} failures");
         }
 
-        var megabytes = cache.TotalNarBytes / 1e6;
+        // MB/s of the files transferred (what curl moves too); the node also decodes them into NarSize bytes.
+        var megabytes = cache.TotalFileBytes / 1e6;
         Console.WriteLine($"curl (parallel {MirrorOptions.DefaultConcurrency}) to disk: {curlSeconds,6:F2} s  {megabytes / curlSeconds,7:F0} MB/s");
         Console.WriteLine($"node mirror (start to pass done): {nodeSeconds,6:F2} s  {megabytes / nodeSeconds,7:F0} MB/s");
         Console.WriteLine($"ratio node/curl: {curlSeconds / nodeSeconds:F2}x");
+        Console.WriteLine($"node CPU: {nodeCpuSeconds:F2} s user+system ({nodeCpuSeconds / (cache.TotalNarBytes / 1073741824.0):F2} s per GiB of nar); " +
+                          $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         var total = Enum.GetValues<MirrorPhase>().Sum(p => progress.TimeIn(p).TotalSeconds);
         Console.WriteLine("where the time goes (summed over workers):");
         foreach (var phase in Enum.GetValues<MirrorPhase>())
@@ -86,7 +96,8 @@ public sealed class MirrorBenchmark : IBenchmark
 
 /// <summary>
 /// A signed Nix binary cache of synthetic paths: each nar is one regular file of random bytes (valid nar framing),
-/// uncompressed, with a signed narinfo; path i refers to path i+1, so one root reaches them all.
+/// uncompressed or compressed by the real xz or zstd (then of random nibbles, which compress about 2:1), with a signed
+/// narinfo; path i refers to path i+1, so one root reaches them all.
 /// </summary>
 internal sealed class SyntheticNixCache
 {
@@ -102,8 +113,17 @@ internal sealed class SyntheticNixCache
 
     public long TotalNarBytes { get; init; }
 
-    public static async Task<SyntheticNixCache> CreateAsync(string directory, int count, long narSize)
+    public long TotalFileBytes { get; init; }
+
+    public static async Task<SyntheticNixCache> CreateAsync(string directory, int count, long narSize, string compression = "none")
     {
+        var (tool, extension, flags) = compression switch
+        {
+            "none" => ("", "", Array.Empty<string>()),
+            "xz" => ("xz", ".xz", new[] { "-0", "-T2", "-q" }),
+            "zstd" => ("zstd", ".zst", new[] { "-3", "-T2", "-q", "--rm" }),
+            _ => throw new ArgumentException($"unknown compression '{compression}' (none, xz, zstd)", nameof(compression)),
+        };
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "nar"));
         await File.WriteAllTextAsync(Path.Combine(directory, "nix-cache-info"),
             "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n");
@@ -114,27 +134,42 @@ internal sealed class SyntheticNixCache
             "-bench-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
         var urls = new List<string>();
         long total = 0;
+        long totalFiles = 0;
         for (var i = 0; i < count; i++)
         {
             var contents = new byte[Math.Max(1, narSize - 160)];
             random.NextBytes(contents);
+            if (tool.Length > 0)
+            {
+                foreach (ref var b in contents.AsSpan()) b &= 0x0F;
+            }
             var nar = Nar(contents);
             var hash = new NixHash(HashAlgorithmKind.Sha256, SHA256.HashData(nar));
             var url = $"nar/{Nix32.Encode(hash.Digest)}.nar";
             await File.WriteAllBytesAsync(Path.Combine(directory, url), nar);
+            var file = nar;
+            if (tool.Length > 0)
+            {
+                (await ProcessRunner.RunAsync(ExternalTool.Require(tool), [.. flags, Path.Combine(directory, url)],
+                    TimeSpan.FromMinutes(10))).EnsureSuccess(tool);
+                url += extension;
+                file = await File.ReadAllBytesAsync(Path.Combine(directory, url));
+            }
+            var fileHash = new NixHash(HashAlgorithmKind.Sha256, SHA256.HashData(file));
             var references = i + 1 < count ? Path.GetFileName(storePaths[i + 1]) : "";
-            var text = $"StorePath: {storePaths[i]}\nURL: {url}\nCompression: none\nFileHash: {hash}\nFileSize: {nar.Length}\n" +
-                       $"NarHash: {hash}\nNarSize: {nar.Length}\nReferences: {references}\n";
+            var text = $"StorePath: {storePaths[i]}\nURL: {url}\nCompression: {compression}\nFileHash: {fileHash}\n" +
+                       $"FileSize: {file.Length}\nNarHash: {hash}\nNarSize: {nar.Length}\nReferences: {references}\n";
             var info = NixNarInfo.Parse(text);
             info = info.WithSignature(key.Sign(info.Fingerprint()));
             await File.WriteAllTextAsync(Path.Combine(directory, Path.GetFileName(storePaths[i])[..32] + ".narinfo"), info.Text);
             urls.Add(url);
             total += nar.Length;
+            totalFiles += file.Length;
         }
         return new SyntheticNixCache
         {
             Directory = directory, PublicKey = key.PublicKey.ToString(), StorePaths = storePaths, NarUrls = urls,
-            TotalNarBytes = total,
+            TotalNarBytes = total, TotalFileBytes = totalFiles,
         };
     }
 

@@ -13,15 +13,28 @@ public sealed class CatalogGcSession : IAsyncDisposable
         FROM nar_files n JOIN store_paths s ON s.id = n.store_path_id LEFT JOIN nar_counters c ON c.nar_id = n.id
         """;
 
+    /// <summary>
+    /// SQLite's page cache for a GC pass (negative: KiB), 256 MiB instead of the default 2 MiB. Deleting 50,000 paths
+    /// dirties pages all over the refs indices; with 2 MiB they were spilled to the WAL and read back mid-transaction
+    /// (bench gc: deleting the references took 3–4 s instead of 1.2–1.8 s). Only what is touched is allocated, and the
+    /// connection's own size is restored when the session ends (it goes back to the pool).
+    /// </summary>
+    internal const int CacheSize = -256 * 1024;
+
+    /// <summary>Doomed hash parts per statement: a JSON array that json_each unpacks in SQLite (not a statement per path).</summary>
+    private const int DoomedPerStatement = 10_000;
+
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
     private readonly long _now;
+    private readonly long _cacheSizeBefore;
 
-    internal CatalogGcSession(SqliteConnection connection, SqliteTransaction transaction, long now)
+    internal CatalogGcSession(SqliteConnection connection, SqliteTransaction transaction, long now, long cacheSizeBefore)
     {
         _connection = connection;
         _transaction = transaction;
         _now = now;
+        _cacheSizeBefore = cacheSizeBefore;
     }
 
     /// <summary>The time of this pass: newly retired nars are stamped with it.</summary>
@@ -226,29 +239,53 @@ public sealed class CatalogGcSession : IAsyncDisposable
     /// <summary>
     /// Deletes the store paths of these retired nars with everything hanging off them (nar row, torrent, counters,
     /// references), and unlinks references to them so a reused id can never be reached through a stale link.
+    /// Set-based and child tables first, each in id order: one statement per table instead of SQLite's cascade, which
+    /// runs a sub-program per deleted row and per child table (bench gc, 50,000 paths on two busy cores: the delete
+    /// went from 7.0 s to 4.2 s, with about 2 s of commit either way). The foreign keys stay on, so a row this misses
+    /// would still go by cascade.
     /// </summary>
     public async Task DeleteAsync(IEnumerable<CatalogNar> nars, CancellationToken cancellationToken)
     {
-        await using (var collect = Command("INSERT OR IGNORE INTO temp.gc_doomed (hash) VALUES ($hash);"))
+        var hashes = new List<string>();
+        foreach (var nar in nars)
         {
-            var hash = collect.Parameters.Add("$hash", SqliteType.Text);
-            foreach (var nar in nars)
+            if (nar.State == NarState.Ready)
             {
-                if (nar.State == NarState.Ready)
-                {
-                    throw new InvalidOperationException($"Nar {nar.HashPart} is ready; only retired nars are deleted.");
-                }
-                hash.Value = nar.HashPart;
+                throw new InvalidOperationException($"Nar {nar.HashPart} is ready; only retired nars are deleted.");
+            }
+            hashes.Add(nar.HashPart);
+        }
+        await using (var collect = Command(
+            "INSERT OR IGNORE INTO temp.gc_doomed (hash) SELECT value FROM json_each($hashes);"))
+        {
+            var parameter = collect.Parameters.Add("$hashes", SqliteType.Text);
+            foreach (var batch in hashes.Chunk(DoomedPerStatement))
+            {
+                parameter.Value = System.Text.Json.JsonSerializer.Serialize(batch);
                 await collect.ExecuteNonQueryAsync(cancellationToken);
             }
         }
-        // Set-based: one statement per table rather than two per path. The live check guards against a caller
-        // passing a nar that is back in a closure.
+        // The live check guards against a caller passing a nar that is back in a closure (its path, and the links to
+        // it, stay). References to the deleted paths are unlinked by row id, collected first, so that the update walks
+        // the table and refs_closure in order rather than in hash order.
         await using var delete = Command("""
-            DELETE FROM store_paths WHERE hash_part IN (SELECT hash FROM temp.gc_doomed)
-                AND NOT EXISTS (SELECT 1 FROM temp.gc_live l WHERE l.id = store_paths.id);
-            UPDATE refs SET reference_id = NULL
-                WHERE reference_hash IN (SELECT hash FROM temp.gc_doomed) AND reference_id IS NOT NULL;
+            INSERT INTO temp.gc_doomed_ids (id)
+                SELECT s.id FROM temp.gc_doomed d JOIN store_paths s ON s.hash_part = d.hash
+                WHERE NOT EXISTS (SELECT 1 FROM temp.gc_live l WHERE l.id = s.id);
+            DELETE FROM nar_counters WHERE nar_id IN
+                (SELECT n.id FROM temp.gc_doomed_ids g JOIN nar_files n ON n.store_path_id = g.id);
+            DELETE FROM torrents WHERE nar_id IN
+                (SELECT n.id FROM temp.gc_doomed_ids g JOIN nar_files n ON n.store_path_id = g.id);
+            DELETE FROM nar_files WHERE store_path_id IN (SELECT id FROM temp.gc_doomed_ids);
+            DELETE FROM refs WHERE referrer_id IN (SELECT id FROM temp.gc_doomed_ids);
+            DELETE FROM store_paths WHERE id IN (SELECT id FROM temp.gc_doomed_ids);
+            INSERT INTO temp.gc_unlink (ref)
+                SELECT f.rowid FROM refs f
+                WHERE f.reference_hash IN (SELECT hash FROM temp.gc_doomed) AND f.reference_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM store_paths s WHERE s.hash_part = f.reference_hash);
+            UPDATE refs SET reference_id = NULL WHERE rowid IN (SELECT ref FROM temp.gc_unlink);
+            DELETE FROM temp.gc_unlink;
+            DELETE FROM temp.gc_doomed_ids;
             DELETE FROM temp.gc_doomed;
             """);
         await delete.ExecuteNonQueryAsync(cancellationToken);
@@ -259,7 +296,16 @@ public sealed class CatalogGcSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _transaction.DisposeAsync();
-        await _connection.DisposeAsync();
+        try
+        {
+            await using var restore = _connection.CreateCommand();
+            restore.CommandText = $"PRAGMA cache_size = {_cacheSizeBefore};";
+            await restore.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            await _connection.DisposeAsync();
+        }
     }
 
     private SqliteCommand Command(string sql)

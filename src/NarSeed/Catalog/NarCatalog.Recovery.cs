@@ -47,17 +47,27 @@ public sealed partial class NarCatalog
         var connection = await _database.OpenAsync(cancellationToken);
         try
         {
+            long cacheSize;
             await using (var setup = Command(connection, """
                 PRAGMA temp_store = MEMORY;
                 CREATE TEMP TABLE IF NOT EXISTS gc_live (id INTEGER PRIMARY KEY);
                 CREATE TEMP TABLE IF NOT EXISTS gc_doomed (hash TEXT PRIMARY KEY) WITHOUT ROWID;
+                CREATE TEMP TABLE IF NOT EXISTS gc_doomed_ids (id INTEGER PRIMARY KEY);
+                CREATE TEMP TABLE IF NOT EXISTS gc_unlink (ref INTEGER PRIMARY KEY);
                 DELETE FROM temp.gc_live;
                 DELETE FROM temp.gc_doomed;
+                DELETE FROM temp.gc_doomed_ids;
+                DELETE FROM temp.gc_unlink;
+                PRAGMA cache_size;
                 """))
             {
-                await setup.ExecuteNonQueryAsync(cancellationToken);
+                cacheSize = (long)(await setup.ExecuteScalarAsync(cancellationToken))!;
             }
-            return new CatalogGcSession(connection, BeginWrite(connection), NowMilliseconds);
+            await using (var cache = Command(connection, $"PRAGMA cache_size = {CatalogGcSession.CacheSize};"))
+            {
+                await cache.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return new CatalogGcSession(connection, BeginWrite(connection), NowMilliseconds, cacheSize);
         }
         catch
         {

@@ -86,15 +86,19 @@ public sealed partial class NarMirror
         var fileName = hashPart + ".nar" + expected.Compression.FileExtension();
         string filePath;
         long fileSize;
-        NarVerification verification;
+        NarIngestResult ingested;
         await using (var pending = _store.CreatePending(fileName))
         {
-            fileSize = await client.DownloadNarAsync(source.Url, pending.Stream, expected.FileSize, cancellationToken);
-            await pending.Stream.FlushAsync(cancellationToken);
-            Lap(MirrorPhase.Download, clock);
-            verification = await NarVerifier.VerifyFileAsync(pending.TemporaryPath,
-                expected, cancellationToken);
-            Lap(MirrorPhase.Verify, clock);
+            // One pass: the verifier and the torrent hasher consume the bytes while they are written to the file.
+            await using (var ingest = new NarIngestStream(pending.Stream, expected, _options.BitTorrent.Hybrid,
+                cancellationToken))
+            {
+                fileSize = await client.DownloadNarAsync(source.Url, ingest, expected.FileSize, cancellationToken);
+                Lap(MirrorPhase.Download, clock);
+                ingested = await ingest.CompleteAsync();
+                Lap(MirrorPhase.Verify, clock);
+            }
+            var verification = ingested.Verification;
             if (!verification.IsValid)
             {
                 return Refuse(hashPart, MirrorFailure.NarBytes,
@@ -106,14 +110,19 @@ public sealed partial class NarMirror
         }
 
         // The file is in place but unrecorded: a crash from here on leaves an orphan file that start-up deletes.
-        var (_, torrent) = await NarTorrents.BuildAsync(0, filePath, fileName, narUri.AbsoluteUri,
-            _options.BitTorrent.Hybrid, _options.BitTorrent.Trackers, cancellationToken);
+        // Its torrent was hashed on the way in; only a narinfo without FileSize (the size fixes the piece length)
+        // makes the file be read again for it.
+        var (_, torrent) = ingested.Torrent is { } hashes && hashes.Length == fileSize
+            ? NarTorrents.FromHashes(0, fileName, narUri.AbsoluteUri, hashes.Length, hashes.PieceLength,
+                hashes.PieceLayer, hashes.V1Pieces, _options.BitTorrent.Trackers)
+            : await NarTorrents.BuildAsync(0, filePath, fileName, narUri.AbsoluteUri,
+                _options.BitTorrent.Hybrid, _options.BitTorrent.Trackers, cancellationToken);
         Lap(MirrorPhase.Torrent, clock);
         await _catalog.AddStorePathAsync(new StorePathRecord(hashPart, source.StorePath.FullPath,
             Encoding.UTF8.GetBytes(text), source.NarHash.ToNix32String(), source.NarSize, source.Deriver?.FullPath,
             origin, source.References.Select(r => r.HashPart).ToList()), cancellationToken);
         var nar = new NarFileRecord(hashPart, NarUrlPrefix + fileName, narUri.AbsoluteUri, expected.Compression.ToName(),
-            verification.ActualFileHash.ToNix32String(), fileSize, fileName, NarState.Ready);
+            ingested.Verification.ActualFileHash.ToNix32String(), fileSize, fileName, NarState.Ready);
         var narId = await _catalog.AddNarAsync(nar, cancellationToken);
         torrent = torrent with { NarId = narId };
         await _catalog.SetTorrentAsync(torrent, cancellationToken);

@@ -22,6 +22,17 @@ public static class NarTorrents
         return (info, ToRecord(narId, info));
     }
 
+    /// <summary>The same torrent and record as <see cref="BuildAsync"/> from hashes computed while the file was
+    /// written (<see cref="TorrentHasher"/>), without reading the file again.</summary>
+    public static (TorrentInfo Info, TorrentRecord Record) FromHashes(
+        long narId, string localName, string originUrl, long length, int pieceLength, ReadOnlySpan<byte> pieceLayer,
+        ReadOnlySpan<byte> v1Pieces, IReadOnlyList<string> trackers)
+    {
+        var (name, webSeed) = NarWebSeed.For(originUrl, localName);
+        var info = TorrentBuilder.FromHashes(name, length, pieceLength, pieceLayer, v1Pieces, [webSeed], trackers);
+        return (info, ToRecord(narId, info));
+    }
+
     public static TorrentRecord ToRecord(long narId, TorrentInfo info) =>
         new(narId, info.InfoHashV2.ToArray(),
             // Not `InfoHashV1?.ToArray()`: a null byte[] converts to an empty, non-null ReadOnlyMemory<byte>?.

@@ -173,6 +173,71 @@ public sealed class GarbageCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Deleting_leaves_no_row_of_a_deleted_path_in_any_table_and_unlinks_references_to_it()
+    {
+        await SetUpAsync();
+        for (var n = 1; n <= 6; n++)
+        {
+            var nar = await _catalog.FindNarAsync(Hash(n), None);
+            var v2 = System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(n));
+            await _catalog.SetTorrentAsync(new TorrentRecord(nar!.Id, v2, null, 16384, v2, Array.Empty<byte>()), None);
+        }
+        await _gc.CollectAsync(Options(), false, None);                      // 6 retired
+        await AddStoredNarAsync(_catalog, _store, 8, 100, 6, 3);              // unrooted, refers to 6 and to 3
+        _time.Advance(TimeSpan.FromDays(1));
+        await _catalog.RemoveRootAsync(StorePath(4), None);
+        await _gc.CollectAsync(Options(), false, None);                      // 4, 5 and 8 retired a day later
+        var oneAtATime = new GarbageCollector(_catalog, _store, [], _time, NullLogger<GarbageCollector>.Instance)
+        {
+            MaxDeletionsPerPass = 1,
+        };
+
+        var deleted = await oneAtATime.CollectAsync(new GcOptions { Grace = TimeSpan.FromHours(1) }, false, None);
+
+        deleted.Expired.Select(n => n.HashPart).Should().Equal(Hash(6));
+        await using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_catalog.DatabasePath}");
+        await sqlite.OpenAsync();
+        async Task<long> Count(string sql)
+        {
+            await using var command = sqlite.CreateCommand();
+            command.CommandText = sql;
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        (await Count("SELECT count(*) FROM store_paths")).Should().Be(6);
+        (await Count("SELECT count(*) FROM nar_files")).Should().Be(6);
+        (await Count("SELECT count(*) FROM torrents")).Should().Be(5);
+        (await Count("SELECT count(*) FROM nar_counters")).Should().Be(6);
+        (await Count("SELECT count(*) FROM nar_paths")).Should().Be(6, "the status page's search index follows");
+        (await Count("SELECT count(*) FROM refs WHERE referrer_id NOT IN (SELECT id FROM store_paths)")).Should().Be(0);
+        (await Count("SELECT count(*) FROM refs WHERE reference_id NOT IN (SELECT id FROM store_paths)")).Should().Be(0);
+        (await Count($"SELECT count(*) FROM refs WHERE reference_hash = '{Hash(6)}' AND reference_id IS NULL"))
+            .Should().Be(1, "8 still names 6 as a reference, unlinked");
+        (await Count($"SELECT count(*) FROM refs WHERE reference_hash = '{Hash(3)}' AND reference_id IS NOT NULL"))
+            .Should().Be(3, "links to the paths that stay are kept (from 2, 8 and 4, which is retired, not deleted)");
+        (await _catalog.FindStorePathAsync(Hash(8), None))!.References.Should().Contain(Hash(6));
+    }
+
+    [Fact]
+    public async Task A_nar_back_in_a_closure_is_not_deleted_and_keeps_its_links()
+    {
+        await SetUpAsync();
+        var three = await _catalog.FindNarAsync(Hash(3), None);
+        await using (var session = await _catalog.BeginGcAsync(None))
+        {
+            await session.MarkLiveAsync(None);
+            await session.DeleteAsync([new CatalogNar(three!.Id, Hash(3), StorePath(3), three.LocalPath, 100,
+                NarState.Retired, 0)], None);
+            session.Commit();
+        }
+
+        (await _catalog.FindStorePathAsync(Hash(3), None)).Should().NotBeNull();
+        (await _catalog.FindNarAsync(Hash(3), None)).Should().NotBeNull();
+        var report = await _gc.CollectAsync(Options(), false, None);
+        report.LivePaths.Should().Be(5, "2 → 3 and 4 → 3 still lead to 3");
+        report.Retired.Select(n => n.HashPart).Should().Equal(Hash(6));
+    }
+
+    [Fact]
     public async Task The_in_memory_closure_walk_marks_exactly_what_the_recursive_query_marks()
     {
         _catalog = await OpenAsync(_dir.Path, _time);
