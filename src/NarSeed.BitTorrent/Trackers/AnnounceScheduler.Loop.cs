@@ -151,6 +151,9 @@ public sealed partial class AnnounceScheduler
                 entry.Started = true;
                 if (entry.PendingEvent == @event) entry.PendingEvent = TrackerEvent.None;
                 if (response.TrackerId is { } id) entry.TrackerId = id;
+                // An event raised while this announce was in flight (completed right after started) dropped its queue
+                // item (the entry was busy): send it now, not an interval later.
+                if (entry.PendingEvent != TrackerEvent.None) next = TimeSpan.Zero;
             }
             if (response.WarningMessage is { } warning) TrackerLog.TrackerWarning(_log, url, warning);
             TrackerLog.Announced(_log, url, entry.Hex, @event, response.Peers.Count, next);

@@ -159,4 +159,26 @@ public class AnnounceSchedulerTests
         result.Should().HaveCount(200);
         tracker.ScrapeBatches.Should().Equal(74, 74, 52);
     }
+
+    [Fact]
+    public async Task Completed_raised_while_the_started_announce_is_in_flight_is_sent_at_once_not_an_interval_later()
+    {
+        // The first announce hangs until released (a fast download finishes before its started reply arrives).
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tracker = new RecordingTracker(Url, async request =>
+        {
+            if (request.Event == TrackerEvent.Started) await release.Task;
+            return new AnnounceResponse { Interval = TimeSpan.FromHours(1), Peers = [] };
+        });
+        await using var scheduler = Scheduler(_ => tracker);
+        await scheduler.StartAsync();
+        var torrent = new TrackedTorrent([Hash(1)], [[Url]]);
+        scheduler.Add(torrent);
+        await Until(() => tracker.Announces.Count == 1);
+        scheduler.MarkCompleted(torrent);
+        await Task.Delay(100); // the loop sees the busy entry and drops the completed's queue item
+        release.SetResult();
+        await Until(() => tracker.Announces.Count == 2, seconds: 5);
+        tracker.Announces.Select(a => a.Event).Should().Equal(TrackerEvent.Started, TrackerEvent.Completed);
+    }
 }

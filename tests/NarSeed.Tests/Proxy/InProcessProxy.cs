@@ -19,6 +19,8 @@ public sealed class InProcessProxy : IAsyncDisposable
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    private int _disposed;
+
     public WebApplication App { get; }
 
     public int Port { get; }
@@ -58,8 +60,10 @@ public sealed class InProcessProxy : IAsyncDisposable
     public async Task<JsonElement> StatusAsync() =>
         (await Http.GetFromJsonAsync<JsonElement>("api/proxy/status"));
 
+    /// <summary>Stops and disposes the host; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
