@@ -61,6 +61,24 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
 
     private static long Total(JsonElement status, string counter) => status.GetProperty("totals").GetProperty(counter).GetInt64();
 
+    /// <summary>
+    /// Each nar of the closure was fetched once (the latest record for it) from <paramref name="source"/>, and
+    /// <paramref name="check"/> holds for its per-fetch counters and its FileSize.
+    /// </summary>
+    private static void EachFetch(JsonElement status, List<NixNarInfo> closure, string source, Action<JsonElement, long> check)
+    {
+        var recent = status.GetProperty("recent").EnumerateArray().ToList();
+        foreach (var info in closure)
+        {
+            var fetch = recent.Last(f => f.GetProperty("hashPart").GetString() == info.StorePath.HashPart);
+            fetch.GetProperty("source").GetString().Should().Be(source, fetch.ToString());
+            fetch.GetProperty("bytesSent").GetInt64().Should().Be(info.FileSize!.Value, fetch.ToString());
+            check(fetch, info.FileSize!.Value);
+        }
+    }
+
+    private static long Counter(JsonElement fetch, string name) => fetch.GetProperty(name).GetInt64();
+
     private Task<InProcessNode> StartNodeAsync(string name, NginxOrigin origin, params KeyValuePair<string, string?>[] extra) =>
         InProcessNode.StartAsync(Directory.CreateDirectory(_dir.Combine(name)).FullName,
         [
@@ -85,11 +103,21 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
         Total(status, "fetches").Should().Be(closure.Count);
         Total(status, "failedFetches").Should().Be(0);
         proxy.Cache.Count.Should().Be(closure.Count, "every fetched nar matched its FileHash");
+        EachFetch(status, closure, "Origin", (fetch, size) =>
+        {
+            Counter(fetch, "bytesFromOrigin").Should().Be(size, fetch.ToString());
+            (Counter(fetch, "bytesFromPeers") + Counter(fetch, "bytesFromWebSeeds") + Counter(fetch, "bytesFromCache")).Should().Be(0);
+        });
 
         await CopyAsync(proxy, "b2");
         status = await proxy.StatusAsync();
         Total(status, "bytesFromCache").Should().Be(bytes, status.ToString());
         Total(status, "bytesFromOrigins").Should().Be(bytes, "nothing was fetched twice");
+        EachFetch(status, closure, "Cache", (fetch, size) =>
+        {
+            Counter(fetch, "bytesFromCache").Should().Be(size, fetch.ToString());
+            (Counter(fetch, "bytesFromPeers") + Counter(fetch, "bytesFromWebSeeds") + Counter(fetch, "bytesFromOrigin")).Should().Be(0);
+        });
     }
 
     [Fact]
@@ -127,6 +155,11 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
         Total(status, "bytesFromOrigins").Should().Be(0);
         Total(status, "bytesFromWebSeeds").Should().Be(0);
         Total(status, "failedFetches").Should().Be(0);
+        EachFetch(status, closure, "Swarm", (fetch, size) =>
+        {
+            Counter(fetch, "bytesFromPeers").Should().Be(size, fetch.ToString());
+            (Counter(fetch, "bytesFromWebSeeds") + Counter(fetch, "bytesFromOrigin") + Counter(fetch, "bytesFromCache")).Should().Be(0);
+        });
 
         // Seed-after-fetch: real libtorrent fetches the largest nar from the proxy alone (x.pe = the proxy's port).
         var deadline = Stopwatch.StartNew();
@@ -183,6 +216,12 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
         (Total(status, "bytesFromWebSeeds") + Total(status, "bytesFromOrigins")).Should().Be(closure.Sum(i => i.FileSize!.Value));
         Total(status, "bytesFromWebSeeds").Should().BeGreaterThan(0, "the swarm fetch went on with the web seed");
         corrupt.BytesUploaded.Should().BeGreaterThan(0, "the corrupt peer did send its data");
+        EachFetch(status, closure, "Swarm", (fetch, size) =>
+        {
+            Counter(fetch, "peersBanned").Should().Be(1, fetch.ToString());
+            Counter(fetch, "bytesFromPeers").Should().Be(0);
+            Counter(fetch, "bytesFromWebSeeds").Should().Be(size, "the web seed carried the nar after the ban");
+        });
     }
 
     [Fact]
@@ -201,6 +240,7 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
         Total(status, "bytesFromOrigins").Should().Be(Closure().Sum(i => i.FileSize!.Value), status.ToString());
         Total(status, "bytesFromPeers").Should().Be(0);
         Total(status, "failedFetches").Should().Be(0);
+        EachFetch(status, Closure(), "Origin", (fetch, size) => Counter(fetch, "bytesFromOrigin").Should().Be(size, fetch.ToString()));
     }
 
     [Fact]
