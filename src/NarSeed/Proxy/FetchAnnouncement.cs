@@ -59,7 +59,10 @@ public sealed class FetchAnnouncement
     /// <summary>The download whose byte counts are announced until it completes.</summary>
     public void Track(TorrentDownload download) => Volatile.Write(ref _download, download);
 
-    /// <summary>Every byte is verified: trackers get <c>event=completed</c> and from now on nothing left.</summary>
+    /// <summary>
+    /// Every byte is verified (and, when seeded, served): trackers get <c>event=completed</c> and from now on nothing
+    /// left. Only the first call counts.
+    /// </summary>
     public void Completed(long length)
     {
         _length = length;

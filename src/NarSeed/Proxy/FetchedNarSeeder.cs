@@ -103,6 +103,8 @@ public sealed class FetchedNarSeeder : IAsyncDisposable
             var timer = _time.CreateTimer(_ => Stop(name), null, _options.SeedAfterFetch, Timeout.InfiniteTimeSpan);
             _seeding[name] = (seed, timer, announcement);
         }
+        // Served from now on: trackers learn we have every byte (event=completed, left=0).
+        announcement?.Completed(torrent.Length);
         ProxyLog.SeedingFetched(_logger, hashPart, _options.SeedAfterFetch, engine.Port, announcement is not null);
     }
 

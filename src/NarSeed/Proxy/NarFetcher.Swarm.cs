@@ -57,13 +57,17 @@ public sealed partial class NarFetcher
                 await using var verified = download.OpenStream();
                 sent = await CopyAsync(verified, context, Stream.Null, hash, cancellationToken).ConfigureAwait(false);
                 var result = await run.ConfigureAwait(false);
-                announcement?.Completed(result.Bytes);
                 var record = new FetchRecord(nar.HashPart, FetchSource.Swarm, sent, download.BytesFromPeers,
                     download.BytesFromWebSeeds, 0, 0, download.BannedPeers.Count, 0);
                 if (MatchesFileHash(nar, hash.GetHashAndReset()) && _cache.Add(result.Path, nar.NarFileName) is { } cachedPath)
                 {
+                    // The seeder announces completed once it serves the torrent, and stopped when seeding ends.
                     _seeder.SeedFor(nar, download.Torrent!, cachedPath, announcement);
-                    announcement = null; // the seeder stops it when seeding ends
+                    announcement = null;
+                }
+                else
+                {
+                    announcement?.Completed(result.Bytes); // not seeded: completed, then stopped below
                 }
                 return record;
             }

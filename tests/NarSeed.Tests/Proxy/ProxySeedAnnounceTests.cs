@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
+using NarSeed.BitTorrent.Lsd;
 using NarSeed.BitTorrent.Metainfo;
 using NarSeed.BitTorrent.Tests.Interop.Discovery;
 using NarSeed.Substitutes.NarInfo;
@@ -76,7 +79,7 @@ public sealed class ProxySeedAnnounceTests(RealNixCache nix, Xunit.Abstractions.
                 await FetchAsync(longProxy, env);
                 await WaitForAsync(tracker, magnets[dep], seeders: 1);
                 await WaitForAsync(tracker, magnets[env], seeders: 1);
-                longProxy.Seeder.Count.Should().Be(2);
+                longProxy.Seeder.Count.Should().Be(2, "completed is announced once a nar is served");
 
                 // Nothing but the proxies holds the nars now, and libtorrent's magnet names nothing but the tracker.
                 await StopAsync();
@@ -121,6 +124,39 @@ public sealed class ProxySeedAnnounceTests(RealNixCache nix, Xunit.Abstractions.
             await node.DisposeAsync();
             await origin.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task With_LSD_on_a_fetched_and_seeded_nar_is_announced_on_the_LAN_with_the_seeding_port()
+    {
+        // A plain socket in BEP 14's IPv4 group hears what the proxy multicasts (multicast loopback is on).
+        using var listener = new UdpClient();
+        listener.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Client.Bind(new IPEndPoint(IPAddress.Any, LsdOptions.DefaultPort));
+        listener.JoinMulticastGroup(LsdOptions.IPv4Group);
+
+        await using var origin = await NginxOrigin.StartAsync(CacheDir);
+        await using var node = await InProcessNode.StartAsync(Directory.CreateDirectory(_dir.Combine("lsd-node")).FullName,
+            new("Origins:0", origin.BaseUrl), TrustedKey, new("Roots:0", nix.EnvPath), new("Roots:1", nix.NotePath),
+            new("Mirror:RetryBackoff", "00:00:00.2"), new("BitTorrent:Lsd", "false"));
+        await node.WaitForPassesAsync(1, MirrorTimeout);
+        var env = Hash(nix.EnvPath);
+        var magnet = MagnetLink.Parse(NixNarInfo.Parse(await node.Http.GetStringAsync(env + ".narinfo")).GetExtraField("Magnet")!);
+        var key = Convert.ToHexString(magnet.InfoHashV2!.Value.Span[..20]);
+
+        await using var proxy = await InProcessProxy.StartAsync(_dir.Combine("lsd-proxy"), new("Upstreams:0", node.BaseUrl),
+            TrustedKey, new("Lsd", "true"), new("SeedAfterFetch", "00:10:00"));
+        await FetchAsync(proxy, env);
+        using var timeout = new CancellationTokenSource(TrackerBound);
+        string packet;
+        do
+        {
+            var received = await listener.ReceiveAsync(timeout.Token);
+            packet = Encoding.ASCII.GetString(received.Buffer);
+        }
+        while (!packet.Contains($"Infohash: {key}", StringComparison.OrdinalIgnoreCase));
+        packet.Should().StartWith("BT-SEARCH * HTTP/1.1\r\n");
+        packet.Should().Contain($"Port: {proxy.Seeder.Port}\r\n", "the port announced is the one the fetched nar is seeded on");
     }
 
     /// <summary>Nix's two requests through the proxy; the nar must be the origin's file and come from the swarm.</summary>
