@@ -62,6 +62,21 @@ public sealed class InProcessProxy : IAsyncDisposable
     public async Task<JsonElement> StatusAsync() =>
         (await Http.GetFromJsonAsync<JsonElement>("api/proxy/status"));
 
+    /// <summary>
+    /// The status once at least <paramref name="fetches"/> nar fetches are counted (or after 10 s, for the assertions to
+    /// report). A fetch is counted just after its last byte went out, so a client can be done before the count is.
+    /// </summary>
+    public async Task<JsonElement> StatusAfterFetchesAsync(long fetches)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var status = await StatusAsync();
+            if (status.GetProperty("totals").GetProperty("fetches").GetInt64() >= fetches || DateTime.UtcNow > deadline) return status;
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Stops and disposes the host; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {

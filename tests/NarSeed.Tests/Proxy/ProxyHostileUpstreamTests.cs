@@ -104,7 +104,7 @@ public sealed class ProxyHostileUpstreamTests(RealNixCache nix) : IClassFixture<
                 upstream.Requests.Should().Contain($"/{missing}.narinfo", "every upstream was asked");
             }
             narFails.Requests.Should().Contain(r => r.StartsWith("/nar/", StringComparison.Ordinal), "the nar was tried there");
-            var status = await proxy.StatusAsync();
+            var status = await proxy.StatusAfterFetchesAsync(2);
             var totals = status.GetProperty("totals");
             totals.GetProperty("failedFetches").GetInt64().Should().Be(1, status.ToString());
             totals.GetProperty("narInfoMisses").GetInt64().Should().Be(2);

@@ -162,10 +162,11 @@ public sealed class ProxySeedAnnounceTests(RealNixCache nix, Xunit.Abstractions.
     /// <summary>Nix's two requests through the proxy; the nar must be the origin's file and come from the swarm.</summary>
     private async Task FetchAsync(InProcessProxy proxy, string hash)
     {
+        var before = (await proxy.StatusAsync()).GetProperty("totals").GetProperty("fetches").GetInt64();
         var served = NixNarInfo.Parse(await proxy.Http.GetStringAsync(hash + ".narinfo"));
         var bytes = await proxy.Http.GetByteArrayAsync(served.Url);
         bytes.Should().Equal(await OriginNarAsync(hash));
-        var status = await proxy.StatusAsync();
+        var status = await proxy.StatusAfterFetchesAsync(before + 1);
         var totals = status.GetProperty("totals");
         (totals.GetProperty("bytesFromPeers").GetInt64() + totals.GetProperty("bytesFromWebSeeds").GetInt64())
             .Should().BeGreaterThanOrEqualTo(bytes.Length, "only swarm fetches are seeded: {0}", status);
