@@ -12,7 +12,7 @@ namespace NarSeed.Tests.Proxy;
 /// <summary>
 /// Issue 7: "when nobody has it: 404, fast — never a 5xx or a hang". The proxy's upstreams are real nginx serving a
 /// real Nix 2.8 cache and, next to it, upstreams that answer 500, garbage, a cut body, an oversized narinfo, bytes that
-/// are not HTTP at all, and a signed narinfo whose nar answers 500. Nix must only ever see 200 or 404.
+/// are not HTTP at all, another path's signed narinfo, and a signed narinfo whose nar answers 500. Nix must only ever see 200 or 404.
 /// </summary>
 [Collection(NarSeed.Tests.Support.TimingSensitiveCollection.Name)]
 public sealed class ProxyHostileUpstreamTests(RealNixCache nix) : IClassFixture<RealNixCache>, IDisposable
@@ -59,13 +59,19 @@ public sealed class ProxyHostileUpstreamTests(RealNixCache nix) : IClassFixture<
             c.Response.StatusCode = c.Request.Path.StartsWithSegments("/nar") ? 500 : 404;
             return Task.CompletedTask;
         });
+        // Another path's real, signed narinfo for every name (Nix: "asked for … but got …").
+        await using var otherPath = await HostileUpstream.StartAsync(c =>
+        {
+            if (c.Request.Path == $"/{env}.narinfo") c.Response.StatusCode = 404;
+            return c.Response.StatusCode == 404 ? Task.CompletedTask : c.Response.Body.WriteAsync(envText).AsTask();
+        });
         using var notHttp = HostileUpstream.StartNotHttp(out var notHttpUrl);
         try
         {
             await using var proxy = await InProcessProxy.StartAsync(_dir.Combine("proxy"),
                 new("Upstreams:0", failing.BaseUrl), new("Upstreams:1", garbled.BaseUrl), new("Upstreams:2", cut.BaseUrl),
                 new("Upstreams:3", huge.BaseUrl), new("Upstreams:4", notHttpUrl), new("Upstreams:5", narFails.BaseUrl),
-                new("Upstreams:6", origin.BaseUrl), new("TrustedKeys:0", nix.PublicKey));
+                new("Upstreams:6", otherPath.BaseUrl), new("Upstreams:7", origin.BaseUrl), new("TrustedKeys:0", nix.PublicKey));
             var statuses = new List<(string What, HttpStatusCode Status)>();
 
             // A path that exists nowhere: a 404 within a second, for HEAD (Nix's first request) and GET.
@@ -99,7 +105,7 @@ public sealed class ProxyHostileUpstreamTests(RealNixCache nix) : IClassFixture<
             noteClock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20), "the nar client's retries are bounded");
 
             statuses.Should().OnlyContain(s => (int)s.Status < 500, string.Join(", ", statuses));
-            foreach (var upstream in new[] { failing, garbled, cut, huge, narFails })
+            foreach (var upstream in new[] { failing, garbled, cut, huge, narFails, otherPath })
             {
                 upstream.Requests.Should().Contain($"/{missing}.narinfo", "every upstream was asked");
             }
