@@ -4,6 +4,9 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using NarSeed.BitTorrent.Engine;
 using NarSeed.BitTorrent.Metainfo;
 using NarSeed.Hosting;
@@ -95,7 +98,12 @@ public sealed class ProxyBenchmark : IBenchmark
             Console.WriteLine($"round {round + 1}: origin {BenchArguments.Rate(total, direct[^1])}, " +
                               $"proxy+4 seeders {BenchArguments.Rate(total, withPeers[^1])}, proxy no peers {BenchArguments.Rate(total, noPeers[^1])}");
         }
-        await Task.Delay(500, cancellationToken); // the last fetch is counted just after its last byte went out
+        // A fetch is counted just after its last byte went out: wait (bounded) until every one is.
+        var expected = 2L * nars * rounds;
+        for (var wait = 0; wait < 250 && swarmProxy.Counters.Fetches + plainProxy.Counters.Fetches < expected; wait++)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
         var swarm = swarmProxy.Counters.Snapshot();
         Console.WriteLine($"proxy+seeders counters: peers {swarm.BytesFromPeers}, web seeds {swarm.BytesFromWebSeeds}, origin {swarm.BytesFromOrigins}");
         Console.WriteLine($"proxy no peers counters: origin {plainProxy.Counters.Snapshot().BytesFromOrigins}");
@@ -127,10 +135,10 @@ public sealed class ProxyBenchmark : IBenchmark
 
     private static async Task<RunningProxy> StartProxyAsync(string state, string upstream, NixSecretKey key)
     {
-        var port = FreePort.Tcp();
+        // Port 0: the system picks it (no port chosen, released and raced for); read back after start.
         KeyValuePair<string, string?>[] settings =
         [
-            new("Proxy:State", state), new("Proxy:Listen", $"127.0.0.1:{port}"), new("Proxy:Upstreams:0", upstream),
+            new("Proxy:State", state), new("Proxy:Listen", "127.0.0.1:0"), new("Proxy:Upstreams:0", upstream),
             new("Proxy:TrustedKeys:0", key.PublicKey.ToString()), new("Proxy:CacheSize", "0"),
         ];
         Directory.CreateDirectory(state);
@@ -138,7 +146,8 @@ public sealed class ProxyBenchmark : IBenchmark
         var configuration = NodeConfiguration.Build(Path.Combine(state, "config.json"), settings, new Hashtable(), state);
         var app = ProxyHost.Build(configuration, ProxyHost.LoadOptions(configuration));
         await app.StartAsync();
-        return new RunningProxy(app, $"http://127.0.0.1:{port}/");
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningProxy(app, address.TrimEnd('/') + "/");
     }
 
     private sealed class RunningProxy(WebApplication app, string url) : IAsyncDisposable

@@ -15,6 +15,7 @@ public sealed partial class AnnounceScheduler
         public bool SlotReserved;
         public bool Removed;
         public bool Started;
+        public bool StopSent;
         public int Failures;
         public TrackerEvent PendingEvent = TrackerEvent.Started;
         public string? TrackerId;
@@ -139,6 +140,7 @@ public sealed partial class AnnounceScheduler
         var url = entry.Tier[0];
         var @event = entry.PendingEvent;
         TimeSpan next;
+        var removedInFlight = false;
         try
         {
             var response = await TrackerFor(entry).Client.AnnounceAsync(Request(entry, @event), cancellationToken).ConfigureAwait(false);
@@ -151,10 +153,17 @@ public sealed partial class AnnounceScheduler
                 entry.Started = true;
                 if (entry.PendingEvent == @event) entry.PendingEvent = TrackerEvent.None;
                 if (response.TrackerId is { } id) entry.TrackerId = id;
+                // An event raised while this announce was in flight (completed right after started) dropped its queue
+                // item (the entry was busy): send it now, not an interval later.
+                if (entry.PendingEvent != TrackerEvent.None) next = TimeSpan.Zero;
+                // Removed while its first announce was in flight: Remove sent no stopped (not started then); send it now.
+                removedInFlight = entry.Removed && !entry.StopSent;
+                if (removedInFlight) entry.StopSent = true;
             }
             if (response.WarningMessage is { } warning) TrackerLog.TrackerWarning(_log, url, warning);
             TrackerLog.Announced(_log, url, entry.Hex, @event, response.Peers.Count, next);
             if (response.Peers.Count > 0) PeersReceived?.Invoke(entry.InfoHash, response.Peers);
+            if (removedInFlight && !_stopping.IsCancellationRequested) _ = SendStoppedAsync([entry], _options.StopDeadline);
         }
         catch (TrackerException e)
         {

@@ -78,7 +78,11 @@ public sealed partial class AnnounceScheduler : IAsyncDisposable
         lock (_lock)
         {
             if (!_torrents.Remove(torrent, out entries)) return false;
-            foreach (var entry in entries) entry.Removed = true;
+            foreach (var entry in entries)
+            {
+                entry.Removed = true;
+                entry.StopSent = entry.Started; // an entry not started yet gets its stopped after its started reply
+            }
         }
         if (!_stopping.IsCancellationRequested)
         {

@@ -20,12 +20,15 @@ public sealed partial class NarFetcher
     {
         var directory = Path.Combine(_options.State, "partial", nar.HashPart + "-" + Guid.NewGuid().ToString("N")[..8]);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var announcement = await AnnounceForSeedingAsync(nar).ConfigureAwait(false);
         var download = new TorrentDownload(nar.Magnet!, new DownloadOptions
         {
             OutputDirectory = directory,
             Peers = _peers,
             // Trackers (tr= and --tracker), LSD and PEX find peers a magnet without x.pe does not name.
             Discovery = _discovery.Peers,
+            // With seed-after-fetch the proxy registers the nar itself, for the fetch and the seeding after it.
+            AnnounceToDiscovery = announcement is null,
             PeerId = _discovery.PeerId,
             ListenPort = _discovery.ListenPort,
             Streaming = true,
@@ -36,6 +39,7 @@ public sealed partial class NarFetcher
             RedialInterval = TimeSpan.FromMilliseconds(500),
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
         }, _logger);
+        announcement?.Track(download);
         var run = download.RunAsync(stop.Token);
         try
         {
@@ -57,7 +61,13 @@ public sealed partial class NarFetcher
                     download.BytesFromWebSeeds, 0, 0, download.BannedPeers.Count, 0);
                 if (MatchesFileHash(nar, hash.GetHashAndReset()) && _cache.Add(result.Path, nar.NarFileName) is { } cachedPath)
                 {
-                    _seeder.SeedFor(nar, download.Torrent!, cachedPath);
+                    // The seeder announces completed once it serves the torrent, and stopped when seeding ends.
+                    _seeder.SeedFor(nar, download.Torrent!, cachedPath, announcement);
+                    announcement = null;
+                }
+                else
+                {
+                    announcement?.Completed(result.Bytes); // not seeded: completed, then stopped below
                 }
                 return record;
             }
@@ -73,9 +83,30 @@ public sealed partial class NarFetcher
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
+            announcement?.Stop();
             await download.DisposeAsync().ConfigureAwait(false);
             TryDeleteDirectory(directory);
         }
+    }
+
+    /// <summary>
+    /// With seed-after-fetch on: starts the seeder's engine (its port is the one announced) and registers the nar with
+    /// trackers and LSD for the fetch and the seeding after it. Null when seeding is off or cannot start, or the nar
+    /// is registered already; the download then announces itself as usual.
+    /// </summary>
+    private async Task<FetchAnnouncement?> AnnounceForSeedingAsync(ProxiedNar nar)
+    {
+        if (!_seeder.Enabled) return null;
+        try
+        {
+            await _seeder.StartAsync(_discovery.Peers).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or ObjectDisposedException)
+        {
+            ProxyLog.SeedingFailed(_logger, nar.HashPart, e.Message);
+            return null;
+        }
+        return FetchAnnouncement.TryStart(_discovery.Peers, nar.Magnet!);
     }
 
     /// <summary>Null when the first verified piece is in hand; otherwise why the swarm is given up.</summary>

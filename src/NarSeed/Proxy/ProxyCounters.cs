@@ -1,8 +1,15 @@
 namespace NarSeed.Proxy;
 
-/// <summary>Totals over all fetches since start (what /api/proxy/status shows); thread-safe.</summary>
+/// <summary>
+/// Totals over all fetches since start and the most recent fetches one by one (what /api/proxy/status shows);
+/// thread-safe.
+/// </summary>
 public sealed class ProxyCounters
 {
+    /// <summary>Fetches kept one by one: a closure or two of a typical Nix build, a few KB of JSON.</summary>
+    public const int MaxRecentFetches = 100;
+
+    private readonly Queue<FetchRecord> _recent = new();
     private long _narInfoHits;
     private long _narInfoMisses;
     private long _fetches;
@@ -34,6 +41,17 @@ public sealed class ProxyCounters
         Interlocked.Add(ref _bytesFromOrigins, fetch.BytesFromOrigin);
         Interlocked.Add(ref _bytesFromCache, fetch.BytesFromCache);
         Interlocked.Add(ref _peersBanned, fetch.PeersBanned);
+        lock (_recent)
+        {
+            if (_recent.Count == MaxRecentFetches) _recent.Dequeue();
+            _recent.Enqueue(fetch);
+        }
+    }
+
+    /// <summary>The last <see cref="MaxRecentFetches"/> fetches, oldest first: where each one's bytes came from.</summary>
+    public IReadOnlyList<FetchRecord> Recent()
+    {
+        lock (_recent) return [.. _recent];
     }
 
     public ProxyStatus Snapshot() => new(NarInfoHits, NarInfoMisses, Fetches, FailedFetches, BytesFromPeers,

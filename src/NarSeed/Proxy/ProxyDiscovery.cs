@@ -11,7 +11,8 @@ namespace NarSeed.Proxy;
 /// <summary>
 /// The proxy's one <see cref="PeerDiscovery"/>, shared by every swarm fetch: trackers (each magnet's <c>tr=</c>, which
 /// the download announces itself, plus <see cref="ProxyOptions.Trackers"/> for every nar), LSD and PEX as configured.
-/// Started with the host; on shutdown trackers get stopped events within the scheduler's deadline.
+/// With seed-after-fetch each nar is registered by its <see cref="FetchAnnouncement"/> from the start of its fetch to
+/// the end of its seeding. Started with the host; on shutdown trackers get stopped events within the scheduler's deadline.
 /// </summary>
 public sealed class ProxyDiscovery : IHostedService, IAsyncDisposable
 {

@@ -9,7 +9,7 @@ namespace NarSeed.Proxy;
 
 /// <summary>
 /// The proxy's routes: <c>/nix-cache-info</c>, <c>GET|HEAD /{hash}.narinfo</c> (fan-out; a miss is a fast 404),
-/// <c>GET|HEAD /nar/{hash}…</c> (cache, swarm, origin) and <c>/api/proxy/status</c> (totals as JSON). Input shape is
+/// <c>GET|HEAD /nar/{hash}…</c> (cache, swarm, origin) and <c>/api/proxy/status</c> (totals and recent fetches as JSON). Input shape is
 /// checked before any lookup; error bodies carry only the status phrase.
 /// </summary>
 public static class ProxyEndpoints
@@ -60,6 +60,12 @@ public static class ProxyEndpoints
             TypedResults.Json(new
             {
                 totals = counters.Snapshot(),
+                // Per fetch, oldest first; the source as its name.
+                recent = counters.Recent().Select(f => new
+                {
+                    hashPart = f.HashPart, source = f.Source.ToString(), f.BytesSent, f.BytesFromPeers, f.BytesFromWebSeeds,
+                    f.BytesFromOrigin, f.BytesFromCache, f.PeersBanned, f.Seconds,
+                }),
                 cache = new { bytes = cache.Size, nars = cache.Count },
                 seeding = new { nars = seeder.Count, port = seeder.Port, bytesUploaded = seeder.BytesUploaded },
             }));

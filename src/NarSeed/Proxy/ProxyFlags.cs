@@ -51,7 +51,7 @@ public sealed class ProxyFlags
 
     private readonly Option<TimeSpan?> _seedAfterFetch = new("--seed-after-fetch")
     {
-        Description = "Seed nars fetched from the swarm for this long, e.g. 30m, 2h; 0 is off [default: 0]",
+        Description = "Seed nars fetched from the swarm for this long, announced to trackers and by LSD, e.g. 30m, 2h; 0 is off [default: 0]",
         HelpName = "DURATION",
         CustomParser = ParseDuration,
     };

@@ -32,8 +32,8 @@ internal static partial class ProxyLog
     [LoggerMessage(707, LogLevel.Warning, "Fetched {HashPart} does not match the narinfo's FileHash; not cached")]
     public static partial void FileHashMismatch(ILogger logger, string hashPart);
 
-    [LoggerMessage(708, LogLevel.Information, "Seeding fetched {HashPart} for {Duration} on port {Port}")]
-    public static partial void SeedingFetched(ILogger logger, string hashPart, TimeSpan duration, int port);
+    [LoggerMessage(708, LogLevel.Information, "Seeding fetched {HashPart} for {Duration} on port {Port} (announced: {Announced})")]
+    public static partial void SeedingFetched(ILogger logger, string hashPart, TimeSpan duration, int port, bool announced);
 
     [LoggerMessage(709, LogLevel.Warning, "Cannot seed fetched {HashPart}: {Error}")]
     public static partial void SeedingFailed(ILogger logger, string hashPart, string error);

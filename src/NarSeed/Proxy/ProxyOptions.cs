@@ -21,9 +21,10 @@ public sealed class ProxyOptions
 
     /// <summary>
     /// All upstreams together must answer a narinfo within this (the issue: a miss is a 404 within a second; Nix treats a 5xx or a hang
-    /// as a failed build with the default fallback = false, substitutes.md §1.1).
+    /// as a failed build with the default fallback = false, substitutes.md §1.1). A quarter second below the bound is
+    /// left for the proxy itself on a loaded machine (900 ms left 100 ms, and a hanging upstream's miss came close).
     /// </summary>
-    public static readonly TimeSpan DefaultNarInfoTimeout = TimeSpan.FromMilliseconds(900);
+    public static readonly TimeSpan DefaultNarInfoTimeout = TimeSpan.FromMilliseconds(750);
 
     /// <summary>The swarm must hand over the first verified piece within this, or the origin carries the nar.</summary>
     public static readonly TimeSpan DefaultSwarmDeadline = TimeSpan.FromSeconds(5);
@@ -49,7 +50,11 @@ public sealed class ProxyOptions
     /// <summary>Most bytes of fetched nars kept (LRU); 0 keeps none (<c>--cache-size</c>).</summary>
     public long CacheSize { get; set; } = DefaultCacheSize;
 
-    /// <summary>How long a nar fetched from the swarm is seeded afterwards; zero (the default) is off (<c>--seed-after-fetch</c>).</summary>
+    /// <summary>
+    /// How long a nar fetched from the swarm is seeded afterwards; zero (the default) is off (<c>--seed-after-fetch</c>).
+    /// While it is fetched and seeded it is announced to the trackers (<see cref="Trackers"/> and the magnet's
+    /// <c>tr=</c>) and by LSD when those are on; stopped when seeding ends.
+    /// </summary>
     public TimeSpan SeedAfterFetch { get; set; } = TimeSpan.Zero;
 
     /// <summary>BitTorrent listen port while seeding fetched nars; 0 lets the system choose (<c>--bt-port</c>).</summary>
@@ -61,7 +66,7 @@ public sealed class ProxyOptions
     /// <summary>Trackers announced to for every nar besides the magnet's <c>tr=</c> (<c>--tracker</c>, repeatable).</summary>
     public List<string> Trackers { get; set; } = [];
 
-    /// <summary>Local service discovery (BEP 14) while fetching; <c>--no-lsd</c> turns it off.</summary>
+    /// <summary>Local service discovery (BEP 14) while fetching and seeding fetched nars; <c>--no-lsd</c> turns it off.</summary>
     public bool Lsd { get; set; } = true;
 
     /// <summary>Peer exchange (BEP 11) on download connections; <c>--no-pex</c> turns it off.</summary>

@@ -159,4 +159,57 @@ public class AnnounceSchedulerTests
         result.Should().HaveCount(200);
         tracker.ScrapeBatches.Should().Equal(74, 74, 52);
     }
+
+    [Fact]
+    public async Task Completed_raised_while_the_started_announce_is_in_flight_is_sent_at_once_not_an_interval_later()
+    {
+        // The first announce hangs until released (a fast download finishes before its started reply arrives).
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tracker = new RecordingTracker(Url, async request =>
+        {
+            if (request.Event == TrackerEvent.Started) await release.Task;
+            return new AnnounceResponse { Interval = TimeSpan.FromHours(1), Peers = [] };
+        });
+        await using var scheduler = Scheduler(_ => tracker);
+        await scheduler.StartAsync();
+        var torrent = new TrackedTorrent([Hash(1)], [[Url]]);
+        scheduler.Add(torrent);
+        await Until(() => tracker.Announces.Count == 1);
+        scheduler.MarkCompleted(torrent);
+        await Task.Delay(100); // the loop sees the busy entry and drops the completed's queue item
+        release.SetResult();
+        await Until(() => tracker.Announces.Count == 2, seconds: 5);
+        tracker.Announces.Select(a => a.Event).Should().Equal(TrackerEvent.Started, TrackerEvent.Completed);
+    }
+
+    [Fact]
+    public async Task A_torrent_removed_while_its_started_announce_is_in_flight_gets_stopped_once_the_reply_is_in()
+    {
+        // Without it the tracker would list us until the peer times out (a fast fetch is removed within milliseconds).
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tracker = new RecordingTracker(Url, async request =>
+        {
+            if (request.Event == TrackerEvent.Started) await release.Task;
+            return new AnnounceResponse { Interval = TimeSpan.FromHours(1), Peers = [] };
+        });
+        await using var scheduler = Scheduler(_ => tracker);
+        await scheduler.StartAsync();
+        var torrent = new TrackedTorrent([Hash(3)], [[Url]]);
+        scheduler.Add(torrent);
+        await Until(() => tracker.Announces.Count == 1);
+        scheduler.Remove(torrent).Should().BeTrue();
+        release.SetResult();
+        await Until(() => tracker.Announces.Count == 2, seconds: 5);
+        tracker.Announces.Select(a => a.Event).Should().Equal(TrackerEvent.Started, TrackerEvent.Stopped);
+
+        // A torrent removed after its started reply gets exactly one stopped.
+        var other = new TrackedTorrent([Hash(4)], [[Url]]);
+        scheduler.Add(other);
+        await Until(() => tracker.Announces.Count == 3);
+        await Until(() => scheduler.AnnouncesSent == 2);
+        scheduler.Remove(other);
+        await Until(() => tracker.Announces.Count == 4, seconds: 5);
+        await Task.Delay(200); // no second stopped may follow
+        tracker.Announces.Count(a => a.Event == TrackerEvent.Stopped).Should().Be(2);
+    }
 }

@@ -170,6 +170,53 @@ public class MalformedReplyTests
         log.ToString().Should().Contain("failed (MalformedBencode)");
     }
 
+    [Fact]
+    public async Task Through_the_scheduler_every_kind_of_malformed_reply_is_logged_with_its_reason_and_a_good_tracker_still_works()
+    {
+        var log = new TestLogger();
+        await using var garbage = new FakeHttpTracker("this is not bencode"u8.ToArray());
+        await using var truncatedHttp = new FakeHttpTracker("d8:intervali1800e5:peers"u8.ToArray());
+        await using var oversized = new FakeHttpTracker(new byte[TrackerLimits.DefaultMaxResponseLength + 1]);
+        await using var truncatedUdp = new FakeUdpTracker(r => [FakeUdpTracker.Header(r, 1, 4)]);
+        await using var wrongAction = new FakeUdpTracker(r => [FakeUdpTracker.Header(r, 2, 12)]);
+        await using var wrongTransaction = new FakeUdpTracker(r =>
+        {
+            var wrong = AnnounceReply(r, peers: 1);
+            wrong[4] ^= 0xff;
+            return [wrong];
+        });
+        await using var huge = new FakeUdpTracker(r => [AnnounceReply(r, peers: 1400)]);
+        var found = 0;
+        await using var scheduler = new AnnounceScheduler(new AnnounceSchedulerOptions
+        {
+            PeerId = Request.PeerId, Port = () => 6881, Limits = FastLimits, RetryBase = TimeSpan.FromSeconds(30),
+        }, log) { PeersReceived = (_, peers) => Interlocked.Add(ref found, peers.Count) };
+        await scheduler.StartAsync();
+        var bad = new[] { garbage.AnnounceUrl, truncatedHttp.AnnounceUrl, oversized.AnnounceUrl, truncatedUdp.AnnounceUrl,
+            wrongAction.AnnounceUrl, wrongTransaction.AnnounceUrl };
+        for (var i = 0; i < bad.Length; i++) scheduler.Add(new TrackedTorrent([Enumerable.Repeat((byte)(i + 1), 20).ToArray()], [[bad[i]]]));
+        scheduler.Add(new TrackedTorrent([Enumerable.Repeat((byte)99, 20).ToArray()], [[huge.AnnounceUrl]]));
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while ((scheduler.AnnounceFailures < bad.Length || scheduler.AnnouncesSent < 1) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        scheduler.AnnounceFailures.Should().Be(bad.Length, log.ToString());
+        scheduler.AnnouncesSent.Should().Be(1, "the tracker with a huge peer list is answered, its list capped");
+        Volatile.Read(ref found).Should().Be(FastLimits.MaxPeers);
+        var text = log.ToString();
+        foreach (var (url, reason) in new[]
+                 {
+                     (garbage.AnnounceUrl, TrackerErrorReason.MalformedBencode), (truncatedHttp.AnnounceUrl, TrackerErrorReason.MalformedBencode),
+                     (oversized.AnnounceUrl, TrackerErrorReason.ResponseTooLarge), (truncatedUdp.AnnounceUrl, TrackerErrorReason.TruncatedPacket),
+                     (wrongAction.AnnounceUrl, TrackerErrorReason.UnexpectedAction), (wrongTransaction.AnnounceUrl, TrackerErrorReason.Timeout),
+                 })
+        {
+            text.Split('\n').Should().Contain(l => l.Contains(url.ToString(), StringComparison.Ordinal) && l.Contains($"failed ({reason})", StringComparison.Ordinal),
+                "{0} is logged with its reason", url);
+        }
+        text.Should().Contain("unknown transaction id", "the stray replies themselves are logged too");
+        scheduler.TrackerReports().Where(r => r.LastError is not null).Should().HaveCount(bad.Length);
+    }
+
     /// <summary>A BEP 15 announce reply with interval 900 and <paramref name="peers"/> peers 10.0.x.y:6881.</summary>
     internal static byte[] AnnounceReply(byte[] request, int peers)
     {

@@ -168,6 +168,7 @@ public sealed class DiscoveryWiringTests(RealNixCache nix) : IClassFixture<RealN
         copy.ExitCode.Should().Be(0, copy.StandardError);
         Directory.Exists(Path.Combine(destination, nix.EnvPath.TrimStart('/'))).Should().BeTrue();
 
+        await proxy.StatusAfterFetchesAsync(closure.Count); // a fetch is counted just after its last byte went out
         proxy.Counters.Fetches.Should().Be(closure.Count);
         proxy.Counters.FailedFetches.Should().Be(0);
         proxy.Counters.BytesFromOrigins.Should().Be(0);

@@ -62,7 +62,9 @@ public sealed class NginxOrigin : IAsyncDisposable
                 await http.GetAsync(origin.BaseUrl + "/nix-cache-info");
                 return origin;
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !origin._process.Process.HasExited)
+            // A probe that times out (a loaded machine, nginx not answering yet) is retried like a refused one.
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException
+                                      && DateTime.UtcNow < deadline && !origin._process.Process.HasExited)
             {
                 await Task.Delay(50);
             }

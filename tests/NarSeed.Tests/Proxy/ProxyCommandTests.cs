@@ -18,15 +18,19 @@ public sealed class ProxyCommandTests : IDisposable
     public async Task Proxy_starts_answers_and_stops_cleanly_on_SIGTERM()
     {
         await File.WriteAllTextAsync(_dir.Combine("config.json"), "{}");
-        var port = FreePort.Tcp();
         var deadUpstream = $"http://127.0.0.1:{FreePort.Tcp()}";
         await using var proxy = RunningProcess.Start(Narseed,
         [
-            "proxy", "--config", _dir.Combine("config.json"), "--listen", $"127.0.0.1:{port}", "--upstream", deadUpstream,
+            "proxy", "--config", _dir.Combine("config.json"), "--listen", "127.0.0.1:0", "--upstream", deadUpstream,
             "--trusted-key", NixSecretKey.Generate("cli-test-1").PublicKey.ToString(), "--seed-after-fetch", "0",
         ], workingDirectory: _dir.Path);
         var line = await proxy.WaitForOutputLineAsync(l => l.Contains("Proxy substituter at"), TimeSpan.FromSeconds(30));
-        line.Should().Contain($"http://127.0.0.1:{port}").And.Contain(deadUpstream);
+        // Port 0: the system picks the port (nothing to race for) and the proxy logs the one it got.
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"Proxy substituter at http://127\.0\.0\.1:(\d+);");
+        match.Success.Should().BeTrue(line);
+        var port = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        port.Should().BePositive();
+        line.Should().Contain(deadUpstream);
 
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
         (await client.GetStringAsync("nix-cache-info")).Should().Contain("StoreDir: /nix/store");

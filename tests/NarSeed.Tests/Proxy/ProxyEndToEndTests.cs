@@ -61,6 +61,24 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
 
     private static long Total(JsonElement status, string counter) => status.GetProperty("totals").GetProperty(counter).GetInt64();
 
+    /// <summary>
+    /// Each nar of the closure was fetched once (the latest record for it) from <paramref name="source"/>, and
+    /// <paramref name="check"/> holds for its per-fetch counters and its FileSize.
+    /// </summary>
+    private static void EachFetch(JsonElement status, List<NixNarInfo> closure, string source, Action<JsonElement, long> check)
+    {
+        var recent = status.GetProperty("recent").EnumerateArray().ToList();
+        foreach (var info in closure)
+        {
+            var fetch = recent.Last(f => f.GetProperty("hashPart").GetString() == info.StorePath.HashPart);
+            fetch.GetProperty("source").GetString().Should().Be(source, fetch.ToString());
+            fetch.GetProperty("bytesSent").GetInt64().Should().Be(info.FileSize!.Value, fetch.ToString());
+            check(fetch, info.FileSize!.Value);
+        }
+    }
+
+    private static long Counter(JsonElement fetch, string name) => fetch.GetProperty(name).GetInt64();
+
     private Task<InProcessNode> StartNodeAsync(string name, NginxOrigin origin, params KeyValuePair<string, string?>[] extra) =>
         InProcessNode.StartAsync(Directory.CreateDirectory(_dir.Combine(name)).FullName,
         [
@@ -78,18 +96,28 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
         var bytes = closure.Sum(i => i.FileSize!.Value);
 
         await CopyAsync(proxy, "b1");
-        var status = await proxy.StatusAsync();
+        var status = await proxy.StatusAfterFetchesAsync(closure.Count);
         Total(status, "bytesFromOrigins").Should().Be(bytes, status.ToString());
         Total(status, "bytesFromPeers").Should().Be(0);
         Total(status, "bytesFromWebSeeds").Should().Be(0);
         Total(status, "fetches").Should().Be(closure.Count);
         Total(status, "failedFetches").Should().Be(0);
         proxy.Cache.Count.Should().Be(closure.Count, "every fetched nar matched its FileHash");
+        EachFetch(status, closure, "Origin", (fetch, size) =>
+        {
+            Counter(fetch, "bytesFromOrigin").Should().Be(size, fetch.ToString());
+            (Counter(fetch, "bytesFromPeers") + Counter(fetch, "bytesFromWebSeeds") + Counter(fetch, "bytesFromCache")).Should().Be(0);
+        });
 
         await CopyAsync(proxy, "b2");
-        status = await proxy.StatusAsync();
+        status = await proxy.StatusAfterFetchesAsync(2 * closure.Count);
         Total(status, "bytesFromCache").Should().Be(bytes, status.ToString());
         Total(status, "bytesFromOrigins").Should().Be(bytes, "nothing was fetched twice");
+        EachFetch(status, closure, "Cache", (fetch, size) =>
+        {
+            Counter(fetch, "bytesFromCache").Should().Be(size, fetch.ToString());
+            (Counter(fetch, "bytesFromPeers") + Counter(fetch, "bytesFromWebSeeds") + Counter(fetch, "bytesFromOrigin")).Should().Be(0);
+        });
     }
 
     [Fact]
@@ -121,12 +149,17 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
         await using var proxy = await InProcessProxy.StartAsync(_dir.Combine("a"), new("Upstreams:0", node.BaseUrl), TrustedKey,
             new("Peers:0", lt.EndPoint.ToString()), new("SeedAfterFetch", "00:02:00"));
         await CopyAsync(proxy, "a");
-        var status = await proxy.StatusAsync();
+        var status = await proxy.StatusAfterFetchesAsync(closure.Count);
         var total = closure.Sum(i => i.FileSize!.Value);
         Total(status, "bytesFromPeers").Should().Be(total, status.ToString());
         Total(status, "bytesFromOrigins").Should().Be(0);
         Total(status, "bytesFromWebSeeds").Should().Be(0);
         Total(status, "failedFetches").Should().Be(0);
+        EachFetch(status, closure, "Swarm", (fetch, size) =>
+        {
+            Counter(fetch, "bytesFromPeers").Should().Be(size, fetch.ToString());
+            (Counter(fetch, "bytesFromWebSeeds") + Counter(fetch, "bytesFromOrigin") + Counter(fetch, "bytesFromCache")).Should().Be(0);
+        });
 
         // Seed-after-fetch: real libtorrent fetches the largest nar from the proxy alone (x.pe = the proxy's port).
         var deadline = Stopwatch.StartNew();
@@ -177,12 +210,18 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
 
         await using var proxy = await InProcessProxy.StartAsync(_dir.Combine("c"), new("Upstreams:0", node.BaseUrl), TrustedKey);
         await CopyAsync(proxy, "c");
-        var status = await proxy.StatusAsync();
+        var status = await proxy.StatusAfterFetchesAsync(closure.Count);
         Total(status, "peersBanned").Should().Be(closure.Count, status.ToString());
         Total(status, "bytesFromPeers").Should().Be(0);
         (Total(status, "bytesFromWebSeeds") + Total(status, "bytesFromOrigins")).Should().Be(closure.Sum(i => i.FileSize!.Value));
         Total(status, "bytesFromWebSeeds").Should().BeGreaterThan(0, "the swarm fetch went on with the web seed");
         corrupt.BytesUploaded.Should().BeGreaterThan(0, "the corrupt peer did send its data");
+        EachFetch(status, closure, "Swarm", (fetch, size) =>
+        {
+            Counter(fetch, "peersBanned").Should().Be(1, fetch.ToString());
+            Counter(fetch, "bytesFromPeers").Should().Be(0);
+            Counter(fetch, "bytesFromWebSeeds").Should().Be(size, "the web seed carried the nar after the ban");
+        });
     }
 
     [Fact]
@@ -197,10 +236,11 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
         await using var proxy = await InProcessProxy.StartAsync(_dir.Combine("d"), new("Upstreams:0", node.BaseUrl), TrustedKey,
             new("SwarmDeadline", "00:00:01"));
         await CopyAsync(proxy, "d");
-        var status = await proxy.StatusAsync();
+        var status = await proxy.StatusAfterFetchesAsync(Closure().Count);
         Total(status, "bytesFromOrigins").Should().Be(Closure().Sum(i => i.FileSize!.Value), status.ToString());
         Total(status, "bytesFromPeers").Should().Be(0);
         Total(status, "failedFetches").Should().Be(0);
+        EachFetch(status, Closure(), "Origin", (fetch, size) => Counter(fetch, "bytesFromOrigin").Should().Be(size, fetch.ToString()));
     }
 
     [Fact]
@@ -219,7 +259,7 @@ public sealed class ProxyEndToEndTests(RealNixCache nix, Xunit.Abstractions.ITes
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await response.Content.ReadAsStringAsync()).Should().Be("Not Found\n");
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
-        var status = await proxy.StatusAsync();
+        var status = await proxy.StatusAfterFetchesAsync(1);
         Total(status, "failedFetches").Should().Be(1);
         Total(status, "bytesFromOrigins").Should().Be(0);
     }

@@ -36,33 +36,47 @@ internal sealed class OpenTracker : IAsyncDisposable
         var whitelist = directory.Combine("whitelist");
         var hashes = whitelistHex.Select(h => h[..40]).ToList();
         await File.WriteAllLinesAsync(whitelist, hashes);
-        var port = FreePort.Tcp();
-        // opentracker chdirs to / : the whitelist path must be absolute. -A opens /stats to localhost.
-        var process = RunningProcess.Start(ExternalTool.Require("opentracker"),
-            ["-i", "127.0.0.1", "-p", port.ToString(), "-P", port.ToString(), "-w", Path.GetFullPath(whitelist), "-A", "127.0.0.1"],
-            directory.Path);
+        var errors = new List<string>();
+        // opentracker cannot be told to pick its own port: a free port is chosen and released first, and another
+        // process may take it (TCP or the UDP port of the same number) before opentracker binds. It then exits at
+        // once; start it again on another port.
+        for (var attempt = 0; attempt < MaxStartAttempts; attempt++)
+        {
+            var port = FreePort.Tcp();
+            var process = RunningProcess.Start(ExternalTool.Require("opentracker"),
+                ["-i", "127.0.0.1", "-p", port.ToString(), "-P", port.ToString(), "-w", Path.GetFullPath(whitelist), "-A", "127.0.0.1"],
+                directory.Path);
+            if (await WaitUntilServingAsync(process, port, hashes[0])) return new OpenTracker(process, directory, port);
+            errors.Add($"port {port}: {process.StandardErrorSoFar.Trim()}");
+            await process.DisposeAsync();
+        }
+        directory.Dispose();
+        throw new InvalidOperationException($"opentracker did not start: {string.Join("; ", errors)}");
+    }
+
+    /// <summary>Starts at a port that turned out to be taken (opentracker exits when it cannot bind).</summary>
+    private const int MaxStartAttempts = 3;
+
+    /// <summary>True once opentracker answers on its port and accepts a whitelisted hash; false if it exits or takes too long.</summary>
+    private static async Task<bool> WaitUntilServingAsync(RunningProcess process, int port, string hashHex)
+    {
+        // opentracker chdirs to / : the whitelist path must be absolute (it is). -A opens /stats to localhost.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
+        while (DateTime.UtcNow < deadline && !process.Process.HasExited)
         {
             try
             {
                 using var probe = new TcpClient();
                 await probe.ConnectAsync("127.0.0.1", port);
                 // The port opens before a background thread has loaded the whitelist: wait until it accepts our hash.
-                if (await AcceptsAsync(port, hashes[0])) return new OpenTracker(process, directory, port);
-                throw new SocketException();
+                if (await AcceptsAsync(port, hashHex)) return true;
             }
-            catch (Exception e) when ((e is SocketException or HttpRequestException) && DateTime.UtcNow < deadline && !process.Process.HasExited)
+            catch (Exception e) when (e is SocketException or HttpRequestException or TaskCanceledException)
             {
-                await Task.Delay(50);
             }
-            catch (Exception e) when (e is SocketException or HttpRequestException)
-            {
-                await process.DisposeAsync();
-                directory.Dispose();
-                throw new InvalidOperationException($"opentracker did not open port {port}: {process.StandardErrorSoFar}");
-            }
+            await Task.Delay(50);
         }
+        return false;
     }
 
     /// <summary>A started announce that gets no failure reason, then a stopped one so no probe peer stays behind.</summary>
