@@ -9,19 +9,22 @@ public sealed partial class NarFetcher
     /// <summary>
     /// Streams the nar from the upstream that answered the narinfo (its URL field), through the substituter client
     /// (bounded reads, retries that resume with Range). Headers go out with the first byte, so a failure before it is
-    /// a clean 404.
+    /// a clean 404 — also when no byte came within <see cref="ProxyOptions.OriginFirstByteTimeout"/>.
     /// </summary>
     private async Task<FetchRecord> FromOriginAsync(HttpContext context, ProxiedNar nar, CancellationToken cancellationToken)
     {
         var temporary = _cache.NewTemporaryPath();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var sink = new CommitOnFirstWrite(context, nar.FileSize, temporary, hash);
+        using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        firstByte.CancelAfter(_options.OriginFirstByteTimeout);
+        var sink = new CommitOnFirstWrite(context, nar.FileSize, temporary, hash,
+            onFirstWrite: () => firstByte.CancelAfter(Timeout.InfiniteTimeSpan));
         try
         {
             long written;
             await using (sink.ConfigureAwait(false))
             {
-                written = await nar.Client.DownloadNarAsync(nar.OriginNar.AbsoluteUri, sink, nar.FileSize, cancellationToken)
+                written = await nar.Client.DownloadNarAsync(nar.OriginNar.AbsoluteUri, sink, nar.FileSize, firstByte.Token)
                     .ConfigureAwait(false);
             }
             if (MatchesFileHash(nar, hash.GetHashAndReset()))
@@ -34,7 +37,10 @@ public sealed partial class NarFetcher
         {
             if (sink.Written == 0 && !context.Response.HasStarted)
             {
-                ProxyLog.FetchFailed(_logger, nar.HashPart, e.Message);
+                var reason = firstByte.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                    ? $"no byte within {_options.OriginFirstByteTimeout.TotalSeconds:0.#} s"
+                    : e.Message;
+                ProxyLog.FetchFailed(_logger, nar.HashPart, reason);
                 return await FailAsync(context, nar).ConfigureAwait(false);
             }
             ProxyLog.FetchBroken(_logger, nar.HashPart, sink.Written, e.Message);
@@ -48,7 +54,8 @@ public sealed partial class NarFetcher
     }
 
     /// <summary>Sends the response headers only when the first byte is there, then writes to Nix and the cache file.</summary>
-    private sealed class CommitOnFirstWrite(HttpContext context, long? length, string cachePath, IncrementalHash hash) : Stream
+    private sealed class CommitOnFirstWrite(
+        HttpContext context, long? length, string cachePath, IncrementalHash hash, Action onFirstWrite) : Stream
     {
         private FileStream? _file;
 
@@ -59,6 +66,7 @@ public sealed partial class NarFetcher
             if (buffer.IsEmpty) return;
             if (_file is null)
             {
+                onFirstWrite();
                 Start(context, length);
                 _file = new FileStream(cachePath, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
             }

@@ -32,6 +32,13 @@ public sealed class ProxyOptions
     /// <summary>Web seeds (ws=) join when no peer delivered a piece within this (shorter than the swarm deadline).</summary>
     public static readonly TimeSpan DefaultWebSeedDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// An upstream's nar URL must deliver a first byte within this, or Nix gets a 404 and moves on to its next
+    /// substituter. Without it a hanging origin would hold Nix for the client's retries (minutes); once bytes flow,
+    /// the client's stall timeout and Range resumes apply.
+    /// </summary>
+    public static readonly TimeSpan DefaultOriginFirstByteTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>HTTP listen address, <c>ADDRESS:PORT</c> (<c>--listen</c>).</summary>
     public string Listen { get; set; } = DefaultListen;
 
@@ -77,6 +84,8 @@ public sealed class ProxyOptions
     public TimeSpan SwarmDeadline { get; set; } = DefaultSwarmDeadline;
 
     public TimeSpan WebSeedDelay { get; set; } = DefaultWebSeedDelay;
+
+    public TimeSpan OriginFirstByteTimeout { get; set; } = DefaultOriginFirstByteTimeout;
 
     /// <summary>The store directory of the dialect.</summary>
     public string StoreDirectory => Dialect == StoreDialect.Guix ? "/gnu/store" : "/nix/store";

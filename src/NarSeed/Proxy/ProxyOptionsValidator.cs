@@ -80,6 +80,7 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
                  {
                      (options.NarInfoTimeout, "Proxy:NarInfoTimeout"), (options.SwarmDeadline, "Proxy:SwarmDeadline"),
                      (options.WebSeedDelay, "Proxy:WebSeedDelay"),
+                     (options.OriginFirstByteTimeout, "Proxy:OriginFirstByteTimeout"),
                  })
         {
             if (value <= TimeSpan.Zero) failures.Add($"{setting} must be a positive duration.");

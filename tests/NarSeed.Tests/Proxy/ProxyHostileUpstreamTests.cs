@@ -120,4 +120,35 @@ public sealed class ProxyHostileUpstreamTests(RealNixCache nix) : IClassFixture<
             notHttp.Stop();
         }
     }
+
+    [Fact]
+    public async Task A_nar_url_that_never_answers_gives_a_404_once_the_first_byte_deadline_passes_not_a_hang()
+    {
+        var cache = nix.CacheDir("xz");
+        var note = Hash(nix.NotePath);
+        var noteText = await File.ReadAllBytesAsync(Path.Combine(cache, note + ".narinfo"));
+        // The real, signed narinfo; its nar request is accepted and then never answered.
+        await using var hanging = await HostileUpstream.StartAsync(async c =>
+        {
+            if (c.Request.Path == $"/{note}.narinfo")
+            {
+                await c.Response.Body.WriteAsync(noteText);
+                return;
+            }
+            await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        await using var proxy = await InProcessProxy.StartAsync(_dir.Combine("proxy-hang"),
+            new("Upstreams:0", hanging.BaseUrl), new("TrustedKeys:0", nix.PublicKey),
+            new("OriginFirstByteTimeout", "00:00:02"));
+
+        var info = NixNarInfo.Parse(await proxy.Http.GetStringAsync(note + ".narinfo"));
+        var clock = Stopwatch.StartNew();
+        var nar = await proxy.Http.GetAsync(info.Url);
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1.9), "the deadline is 2 s");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(8), "the client's retries must not outlast the deadline");
+        nar.StatusCode.Should().Be(HttpStatusCode.NotFound, "Nix then moves on to its next substituter");
+        hanging.Requests.Should().Contain(r => r.StartsWith("/nar/", StringComparison.Ordinal));
+        var status = await proxy.StatusAfterFetchesAsync(1);
+        status.GetProperty("totals").GetProperty("failedFetches").GetInt64().Should().Be(1, status.ToString());
+    }
 }
