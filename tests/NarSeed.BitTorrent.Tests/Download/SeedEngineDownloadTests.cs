@@ -105,6 +105,35 @@ public sealed class SeedEngineDownloadTests
     }
 
     [Fact]
+    public async Task With_a_part_file_and_a_damaged_final_file_both_are_checked_and_only_the_missing_piece_is_fetched()
+    {
+        await using var bed = await DownloadTestBed.CreateAsync(4 * 1024 * 1024, pieceLength: 64 * 1024);
+        var peer = await bed.StartSeederAsync(uploadRateLimit: 2 * 1024 * 1024);
+        int missing;
+        using (var stop = new CancellationTokenSource())
+        {
+            await using var first = new TorrentDownload(bed.Torrent, bed.Options("out", peer));
+            var run = first.RunAsync(stop.Token);
+            while (first.PiecesVerified < bed.Torrent.PieceCount / 2) await Task.Delay(1);
+            await stop.CancelAsync();
+            await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+            missing = first.Picker!.Snapshot().ToList().IndexOf(false);
+        }
+        // A final file too (say, copied in by hand), damaged in a piece the part file lacks.
+        var final = bed.Combine("out", "data.bin");
+        File.Copy(bed.DataPath, final);
+        using (var handle = File.OpenHandle(final, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(handle, new byte[] { 9, 9, 9 }, (long)missing * bed.Torrent.PieceLength);
+        }
+        await using var second = new TorrentDownload(bed.Torrent, bed.Options("out", peer));
+        var result = await second.RunAsync().WaitAsync(Bound);
+        bed.AssertSameAsSource(result.Path);
+        result.BytesAlreadyOnDisk.Should().Be(bed.Torrent.Length - bed.Torrent.PieceLength);
+        result.BytesFromPeers.Should().Be(bed.Torrent.PieceLength, "the final file's good pieces fill the part file");
+    }
+
+    [Fact]
     public async Task Streaming_mode_yields_verified_bytes_in_order_while_the_rest_arrives()
     {
         await using var bed = await DownloadTestBed.CreateAsync(6 * 1024 * 1024 + 99, pieceLength: 32 * 1024);
