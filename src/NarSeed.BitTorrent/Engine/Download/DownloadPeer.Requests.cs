@@ -7,6 +7,9 @@ internal sealed partial class DownloadPeer
 {
     private readonly Dictionary<int, PieceBuffer> _assigned = [];
     private readonly HashSet<long> _outstanding = [];
+    /// <summary>Most requests sent in one top-up (64 × 16 KiB = 1 MiB; a quarter of the default depth).</summary>
+    private const int MaxRequestBatch = 64;
+
     private bool _interestedSent;
     private int _peerQueueLimit = int.MaxValue;
 
@@ -43,13 +46,20 @@ internal sealed partial class DownloadPeer
         return false;
     }
 
+    /// <summary>
+    /// Tops the pipeline up to its depth, but only once a batch's worth of requests has been answered: each top-up is
+    /// one send, and on loopback a send also runs the receiver's TCP path, so a few requests per received read (the
+    /// old behaviour) cost a quarter of the downloader's CPU in the download-peer benchmark.
+    /// </summary>
     private void FillPipeline()
     {
         var depth = Math.Min(Options.RequestQueueDepth, _peerQueueLimit);
+        var batch = Math.Clamp(depth / 4, 1, MaxRequestBatch);
+        if (_outstanding.Count > depth - batch) return;
         var torrent = _download.Torrent!;
         while (_outstanding.Count < depth)
         {
-            var buffer = _assigned.Values.FirstOrDefault(b => b.NextBlock < b.BlockCount);
+            var buffer = NextUnrequested();
             if (buffer is null)
             {
                 var piece = _download.Picker!.Pick(_peerHas, _assigned.Keys);
@@ -65,6 +75,13 @@ internal sealed partial class DownloadPeer
             _outstanding.Add(Key(buffer.Piece, begin));
         }
         Volatile.Write(ref _outstandingCount, _outstanding.Count);
+    }
+
+    /// <summary>An assigned piece with blocks not yet requested, or null.</summary>
+    private PieceBuffer? NextUnrequested()
+    {
+        foreach (var buffer in _assigned.Values) if (buffer.NextBlock < buffer.BlockCount) return buffer;
+        return null;
     }
 
     private void OnBlock(PieceMessage message, long offset)
