@@ -38,9 +38,6 @@ internal sealed partial class DownloadPeer
 
     public IPEndPoint Remote { get; }
 
-    /// <summary>Verified pieces this peer delivered.</summary>
-    public int DeliveredPieces { get; private set; }
-
     private DownloadOptions Options => _download.Options;
 
     public async Task RunAsync(CancellationToken cancellationToken)
