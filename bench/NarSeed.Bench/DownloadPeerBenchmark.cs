@@ -36,7 +36,9 @@ public sealed class DownloadPeerBenchmark : IBenchmark
         await using var seeder = RunningProcess.Start(ExternalTool.Require(ExternalTool.DebianPython), [script, "seed", torrentPath, seedDir],
             redirectInput: true);
         var line = await seeder.WaitForOutputLineAsync(l => l.StartsWith("SEEDING ", StringComparison.Ordinal), TimeSpan.FromSeconds(300));
-        var port = int.Parse(line["SEEDING ".Length..], CultureInfo.InvariantCulture);
+        var seeding = line["SEEDING ".Length..].Split(' ');
+        var port = int.Parse(seeding[0], CultureInfo.InvariantCulture);
+        var theirCheck = double.Parse(seeding[1], CultureInfo.InvariantCulture);
 
         var ours = new List<double>();
         var theirs = new List<double>();
@@ -53,12 +55,15 @@ public sealed class DownloadPeerBenchmark : IBenchmark
             Console.WriteLine($"round {round + 1}: NarSeed {BenchArguments.Rate(torrent.Length, ours[^1])} ({ourCpu[^1]:F2} CPU s), " +
                               $"libtorrent {BenchArguments.Rate(torrent.Length, theirs[^1])} ({theirCpu[^1]:F2} CPU s)");
         }
+        var ourCheck = await RecheckAsync(torrent, directory, port, cancellationToken);
         seeder.Process.StandardInput.Close();
         Console.WriteLine();
         Console.WriteLine($"{"downloader",-12} {"best MB/s",10} {"median MB/s",12} {"median CPU s",13}");
         Console.WriteLine($"{"NarSeed",-12} {torrent.Length / ours.Min() / 1e6,10:F0} {torrent.Length / BenchArguments.Median(ours) / 1e6,12:F0} {BenchArguments.Median(ourCpu),13:F2}");
         Console.WriteLine($"{"libtorrent",-12} {torrent.Length / theirs.Min() / 1e6,10:F0} {torrent.Length / BenchArguments.Median(theirs) / 1e6,12:F0} {BenchArguments.Median(theirCpu),13:F2}");
         Console.WriteLine($"throughput ratio NarSeed/libtorrent: best {theirs.Min() / ours.Min():F2}x, median {BenchArguments.Median(theirs) / BenchArguments.Median(ours):F2}x");
+        Console.WriteLine($"check of a complete file on disk: NarSeed {ourCheck:F2} s (a second run into the same directory), " +
+                          $"libtorrent {theirCheck:F2} s (its seeder's check at start)");
         return 0;
     }
 
@@ -86,6 +91,28 @@ public sealed class DownloadPeerBenchmark : IBenchmark
         return (seconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
     }
 
+    /// <summary>
+    /// A second NarSeed run into the directory holding the last round's finished file: it hash-checks the file and
+    /// finishes without fetching anything. Returns its seconds.
+    /// </summary>
+    private static async Task<double> RecheckAsync(TorrentInfo torrent, BenchDirectory directory, int port, CancellationToken cancellationToken)
+    {
+        await using var download = new TorrentDownload(torrent, new DownloadOptions
+        {
+            OutputDirectory = directory.Combine("narseed-out"), Peers = [new IPEndPoint(IPAddress.Loopback, port)],
+        });
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var result = await download.RunAsync(cancellationToken);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"NarSeed check: {seconds:F2} s, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} CPU s");
+        if (result.BytesAlreadyOnDisk != torrent.Length || download.BytesReceived != 0)
+        {
+            throw new InvalidOperationException($"The check fetched {download.BytesReceived} bytes.");
+        }
+        return seconds;
+    }
+
     /// <summary>One libtorrent round: transfer seconds, and the leecher's CPU seconds (its own getrusage).</summary>
     private static async Task<(double Seconds, double Cpu)> LibtorrentRoundAsync(string script, string torrentPath, BenchDirectory directory, int port,
         CancellationToken cancellationToken)
@@ -100,7 +127,7 @@ public sealed class DownloadPeerBenchmark : IBenchmark
     }
 
     // libtorrent on loopback as real-peers.md prescribes (no DHT/LSD/UPnP/NAT-PMP/uTP, many connections per IP).
-    //   seed TORRENT DIR        -> checks the data, prints "SEEDING <port>", seeds until stdin closes
+    //   seed TORRENT DIR        -> checks the data, prints "SEEDING <port> <check seconds>", seeds until stdin closes
     //   leech TORRENT DIR PORT  -> prints COMPLETE {"transfer_seconds" (first payload byte to seeding), "cpu_seconds"}, exits 0
     private const string LibtorrentScript = """
         import json, resource, sys, time
@@ -115,12 +142,13 @@ public sealed class DownloadPeerBenchmark : IBenchmark
         atp.save_path = path
         atp.flags |= lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd | lt.torrent_flags.disable_pex
         atp.flags &= ~lt.torrent_flags.auto_managed
+        added = time.monotonic()
         h = s.add_torrent(atp)
         h.resume()
         if mode == "seed":
             while not h.status().is_seeding:
-                time.sleep(0.05)
-            print("SEEDING %d" % s.listen_port(), flush=True)
+                time.sleep(0.005)
+            print("SEEDING %d %.3f" % (s.listen_port(), time.monotonic() - added), flush=True)
             sys.stdin.read()
             sys.exit(0)
         port = int(sys.argv[4])
