@@ -79,8 +79,10 @@ internal sealed partial class DownloadPeer
             case MessageId.Unchoke:
                 _choked = false;
                 break;
-            case MessageId.Interested or MessageId.NotInterested or MessageId.Port or MessageId.SuggestPiece
-                or MessageId.AllowedFast:
+            case MessageId.Interested or MessageId.NotInterested:
+                OnInterested(id == MessageId.Interested);
+                break;
+            case MessageId.Port or MessageId.SuggestPiece or MessageId.AllowedFast:
                 break;
             case MessageId.Have:
                 PieceIndexMessage.TryRead(ref reader, id, out var have);
@@ -107,11 +109,12 @@ internal sealed partial class DownloadPeer
                 OnReject(reject);
                 break;
             case MessageId.Request:
-                // We do not upload while downloading (the node seeds the finished file); answer as BEP 6 wants.
                 BlockRequestMessage.TryRead(ref reader, id, out var request);
-                if (_fast) (request with { Id = MessageId.RejectRequest }).Write(_output!);
+                OnRequest(request, offset);
                 break;
             case MessageId.Cancel:
+                BlockRequestMessage.TryRead(ref reader, id, out var cancel);
+                OnCancel(cancel);
                 break;
             case MessageId.Extended:
                 ExtendedMessage.TryRead(ref reader, out var extended);

@@ -7,7 +7,8 @@ namespace NarSeed.BitTorrent.Engine.Download;
 
 /// <summary>
 /// One outgoing connection of a download: one task connects, handshakes, reads and parses messages with the shared
-/// Wire codec, and keeps the request pipeline full. Other threads only wake it or close its socket.
+/// Wire codec, keeps the request pipeline full, and serves the peer's requests for verified pieces. Other threads
+/// only wake it or close its socket.
 /// </summary>
 internal sealed partial class DownloadPeer
 {
@@ -76,6 +77,7 @@ internal sealed partial class DownloadPeer
         finally
         {
             ReleaseAll();
+            StopUploading();
             RemoveAvailability();
             ReleaseMetadataAndHashRequests();
             DownloadLog.PeerClosed(_download.Log, Remote, detail);
@@ -101,6 +103,8 @@ internal sealed partial class DownloadPeer
         {
             WritePendingPex();
             Act();
+            AnnouncePieces();
+            await ServeRequestsAsync(cancellationToken).ConfigureAwait(false);
             await FlushAsync(cancellationToken).ConfigureAwait(false);
             if (_download.IsComplete) return;
             var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);

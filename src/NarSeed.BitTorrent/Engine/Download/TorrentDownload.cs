@@ -224,6 +224,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
         }
         _store = store;
         Picker = new PiecePicker(have, Options.Streaming);
+        for (var piece = 0; piece < have.Length; piece++) if (have[piece]) RecordVerified(piece);
         if (store.BytesAlreadyOnDisk > 0) DownloadLog.Resumed(Log, torrent.Name, have.Count(h => h), have.Length);
         _ready.TrySetResult();
         if (Picker.Remaining == 0) _complete.TrySetResult();
@@ -251,6 +252,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
         }
         _store!.Write(piece, data);
         if (!picker.Complete(piece)) return PieceVerdict.Duplicate;
+        RecordVerified(piece);
         Interlocked.Add(ref fromWebSeed ? ref _bytesFromWebSeeds : ref _bytesFromPeers, data.Length);
         var now = Time.GetTimestamp();
         if (!fromWebSeed) Volatile.Write(ref _lastPeerPiece, now);
@@ -264,6 +266,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
             _store.SaveResume(picker.Snapshot());
         }
         MarkProgress();
+        WakePeers();
         return PieceVerdict.Verified;
     }
 
