@@ -76,6 +76,8 @@ internal sealed partial class DownloadPeer
         }
         finally
         {
+            // Pieces handed to worker threads are judged before the connection counts as gone (a bad one bans the peer).
+            while (Volatile.Read(ref _verifyingCount) > 0) await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
             ReleaseAll();
             StopUploading();
             RemoveAvailability();
