@@ -16,12 +16,14 @@ public sealed class DownloadPeerBenchmark : IBenchmark
 {
     public string Name => "download-peer";
 
-    public string Description => "1 GiB from a libtorrent seeder: NarSeed downloader vs libtorrent leecher. [--size-mib N] [--rounds N]";
+    public string Description =>
+        "1 GiB from a libtorrent seeder: NarSeed downloader vs libtorrent leecher. [--size-mib N] [--rounds N] [--depth REQUESTS]";
 
     public async Task<int> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var sizeMiB = BenchArguments.Int(arguments, "--size-mib", 1024);
         var rounds = BenchArguments.Int(arguments, "--rounds", 3);
+        var depth = BenchArguments.Int(arguments, "--depth", DownloadOptions.DefaultRequestQueueDepth);
         using var directory = new BenchDirectory("download-peer");
         var seedDir = Directory.CreateDirectory(directory.Combine("seed")).FullName;
         var data = Path.Combine(seedDir, "bench.bin");
@@ -46,7 +48,7 @@ public sealed class DownloadPeerBenchmark : IBenchmark
         var theirCpu = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
-            var (seconds, cpu) = await NarSeedRoundAsync(torrent, directory, port, cancellationToken);
+            var (seconds, cpu) = await NarSeedRoundAsync(torrent, directory, port, depth, cancellationToken);
             ours.Add(seconds);
             ourCpu.Add(cpu);
             (seconds, cpu) = await LibtorrentRoundAsync(script, torrentPath, directory, port, cancellationToken);
@@ -69,13 +71,13 @@ public sealed class DownloadPeerBenchmark : IBenchmark
 
     /// <summary>One NarSeed round: transfer seconds, and CPU seconds of this process over the whole round.</summary>
     private static async Task<(double Seconds, double Cpu)> NarSeedRoundAsync(TorrentInfo torrent, BenchDirectory directory, int port,
-        CancellationToken cancellationToken)
+        int depth, CancellationToken cancellationToken)
     {
         var output = directory.Fresh("narseed-out");
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         await using var download = new TorrentDownload(torrent, new DownloadOptions
         {
-            OutputDirectory = output, Peers = [new IPEndPoint(IPAddress.Loopback, port)],
+            OutputDirectory = output, Peers = [new IPEndPoint(IPAddress.Loopback, port)], RequestQueueDepth = depth,
         });
         var run = download.RunAsync(cancellationToken);
         var clock = Stopwatch.StartNew();

@@ -13,6 +13,7 @@ internal sealed partial class DownloadPeer
     private List<int>? _earlyHaves;
     private bool[]? _peerHas;
     private bool _availabilityCounted;
+    private bool _availabilityDirty;
 
     /// <summary>Parses every whole message in <paramref name="buffer"/>; returns how far it got.</summary>
     private SequencePosition ProcessMessages(ReadOnlySequence<byte> buffer)
@@ -90,6 +91,7 @@ internal sealed partial class DownloadPeer
                 break;
             case MessageId.HaveAll:
                 _haveAll = true;
+                _availabilityDirty = true;
                 ApplyAvailability();
                 break;
             case MessageId.HaveNone:
@@ -98,6 +100,7 @@ internal sealed partial class DownloadPeer
                 reader.Advance(WireFrame.LengthPrefixSize + 1);
                 _rawBitfield = new byte[length - 1];
                 reader.TryCopyTo(_rawBitfield);
+                _availabilityDirty = true;
                 ApplyAvailability();
                 break;
             case MessageId.Piece:
@@ -151,13 +154,17 @@ internal sealed partial class DownloadPeer
             return;
         }
         (_earlyHaves ??= []).Add(piece);
+        _availabilityDirty = true;
         ApplyAvailability();
     }
 
     /// <summary>Turns the peer's bitfield / have all / haves into piece availability once the piece count is known.</summary>
     private void ApplyAvailability()
     {
+        // Called after every batch of messages: only new bitfield / have all / early haves change anything.
+        if (_availabilityCounted && !_availabilityDirty) return;
         if (!_download.IsReady || _download.Picker is not { } picker || _download.Torrent is not { } torrent) return;
+        _availabilityDirty = false;
         var count = torrent.PieceCount;
         if (_peerHas is null)
         {

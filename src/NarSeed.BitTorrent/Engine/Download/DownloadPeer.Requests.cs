@@ -183,7 +183,13 @@ internal sealed partial class DownloadPeer
     private void DropPiecesDoneElsewhere()
     {
         var picker = _download.Picker!;
-        foreach (var piece in _assigned.Keys.Where(picker.Has).ToArray()) DropPiece(piece, sendCancels: true);
+        List<int>? done = null;
+        foreach (var (piece, buffer) in _assigned)
+        {
+            if (!buffer.Verifying && picker.Has(piece)) (done ??= []).Add(piece);
+        }
+        if (done is null) return;
+        foreach (var piece in done) DropPiece(piece, sendCancels: true);
     }
 
     private void DropPiece(int piece, bool sendCancels)
