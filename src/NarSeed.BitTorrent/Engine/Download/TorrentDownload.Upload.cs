@@ -13,8 +13,9 @@ public sealed partial class TorrentDownload
     /// <summary>Payload bytes sent to peers (verified pieces they asked for).</summary>
     public long BytesUploaded => Interlocked.Read(ref _bytesUploaded);
 
+    /// <summary>One bucket for all of this download's connections.</summary>
     internal UploadRateLimiter UploadLimiter =>
-        _uploadLimiter ??= new UploadRateLimiter(Options.UploadRateLimit, Time);
+        LazyInitializer.EnsureInitialized(ref _uploadLimiter, () => new UploadRateLimiter(Options.UploadRateLimit, Time));
 
     /// <summary>How many pieces are verified so far; <see cref="VerifiedAt"/> lists them in the order they were.</summary>
     internal int VerifiedCount => Volatile.Read(ref _verifiedCount);
