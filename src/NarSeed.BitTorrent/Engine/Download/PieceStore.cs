@@ -50,18 +50,24 @@ internal sealed class PieceStore : IDisposable
             bool[]? inFinal = null;
             if (File.Exists(FinalPath))
             {
-                var final = File.OpenHandle(FinalPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
-                inFinal = PieceChecker.Check(_torrent, final, All(true), cancellationToken: cancellationToken);
-                if (RandomAccess.GetLength(final) == _torrent.Length && !inFinal.Contains(false))
+                SafeFileHandle? final = File.OpenHandle(FinalPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+                try
                 {
-                    _handle = final;
-                    IsFinalInPlace = true;
-                    File.Delete(PartPath);
-                    File.Delete(ResumePath);
-                    BytesAlreadyOnDisk = _torrent.Length;
-                    return inFinal;
+                    inFinal = PieceChecker.Check(_torrent, final, All(true), cancellationToken: cancellationToken);
+                    if (RandomAccess.GetLength(final) == _torrent.Length && !inFinal.Contains(false))
+                    {
+                        (_handle, final) = (final, null);
+                        IsFinalInPlace = true;
+                        File.Delete(PartPath);
+                        File.Delete(ResumePath);
+                        BytesAlreadyOnDisk = _torrent.Length;
+                        return inFinal;
+                    }
                 }
-                final.Dispose();
+                finally
+                {
+                    final?.Dispose();
+                }
                 if (!File.Exists(PartPath))
                 {
                     // The final file becomes the part file with the pieces just checked as its resume state.
