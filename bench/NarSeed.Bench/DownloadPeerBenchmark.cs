@@ -16,12 +16,14 @@ public sealed class DownloadPeerBenchmark : IBenchmark
 {
     public string Name => "download-peer";
 
-    public string Description => "1 GiB from a libtorrent seeder: NarSeed downloader vs libtorrent leecher. [--size-mib N] [--rounds N]";
+    public string Description =>
+        "1 GiB from a libtorrent seeder: NarSeed downloader vs libtorrent leecher. [--size-mib N] [--rounds N] [--depth REQUESTS]";
 
     public async Task<int> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var sizeMiB = BenchArguments.Int(arguments, "--size-mib", 1024);
         var rounds = BenchArguments.Int(arguments, "--rounds", 3);
+        var depth = BenchArguments.Int(arguments, "--depth", DownloadOptions.DefaultRequestQueueDepth);
         using var directory = new BenchDirectory("download-peer");
         var seedDir = Directory.CreateDirectory(directory.Combine("seed")).FullName;
         var data = Path.Combine(seedDir, "bench.bin");
@@ -36,45 +38,85 @@ public sealed class DownloadPeerBenchmark : IBenchmark
         await using var seeder = RunningProcess.Start(ExternalTool.Require(ExternalTool.DebianPython), [script, "seed", torrentPath, seedDir],
             redirectInput: true);
         var line = await seeder.WaitForOutputLineAsync(l => l.StartsWith("SEEDING ", StringComparison.Ordinal), TimeSpan.FromSeconds(300));
-        var port = int.Parse(line["SEEDING ".Length..], CultureInfo.InvariantCulture);
+        var seeding = line["SEEDING ".Length..].Split(' ');
+        var port = int.Parse(seeding[0], CultureInfo.InvariantCulture);
+        var theirCheck = double.Parse(seeding[1], CultureInfo.InvariantCulture);
 
         var ours = new List<double>();
         var theirs = new List<double>();
+        var ourCpu = new List<double>();
+        var theirCpu = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
-            ours.Add(await NarSeedRoundAsync(torrent, directory, port, cancellationToken));
-            theirs.Add(await LibtorrentRoundAsync(script, torrentPath, directory, port, cancellationToken));
-            Console.WriteLine($"round {round + 1}: NarSeed {BenchArguments.Rate(torrent.Length, ours[^1])}, libtorrent {BenchArguments.Rate(torrent.Length, theirs[^1])}");
+            var (seconds, cpu) = await NarSeedRoundAsync(torrent, directory, port, depth, cancellationToken);
+            ours.Add(seconds);
+            ourCpu.Add(cpu);
+            (seconds, cpu) = await LibtorrentRoundAsync(script, torrentPath, directory, port, cancellationToken);
+            theirs.Add(seconds);
+            theirCpu.Add(cpu);
+            Console.WriteLine($"round {round + 1}: NarSeed {BenchArguments.Rate(torrent.Length, ours[^1])} ({ourCpu[^1]:F2} CPU s), " +
+                              $"libtorrent {BenchArguments.Rate(torrent.Length, theirs[^1])} ({theirCpu[^1]:F2} CPU s)");
         }
+        var ourCheck = await RecheckAsync(torrent, directory, port, cancellationToken);
         seeder.Process.StandardInput.Close();
         Console.WriteLine();
-        Console.WriteLine($"{"downloader",-12} {"best MB/s",10} {"median MB/s",12}");
-        Console.WriteLine($"{"NarSeed",-12} {torrent.Length / ours.Min() / 1e6,10:F0} {torrent.Length / BenchArguments.Median(ours) / 1e6,12:F0}");
-        Console.WriteLine($"{"libtorrent",-12} {torrent.Length / theirs.Min() / 1e6,10:F0} {torrent.Length / BenchArguments.Median(theirs) / 1e6,12:F0}");
+        Console.WriteLine($"{"downloader",-12} {"best MB/s",10} {"median MB/s",12} {"median CPU s",13}");
+        Console.WriteLine($"{"NarSeed",-12} {torrent.Length / ours.Min() / 1e6,10:F0} {torrent.Length / BenchArguments.Median(ours) / 1e6,12:F0} {BenchArguments.Median(ourCpu),13:F2}");
+        Console.WriteLine($"{"libtorrent",-12} {torrent.Length / theirs.Min() / 1e6,10:F0} {torrent.Length / BenchArguments.Median(theirs) / 1e6,12:F0} {BenchArguments.Median(theirCpu),13:F2}");
         Console.WriteLine($"throughput ratio NarSeed/libtorrent: best {theirs.Min() / ours.Min():F2}x, median {BenchArguments.Median(theirs) / BenchArguments.Median(ours):F2}x");
+        Console.WriteLine($"check of a complete file on disk: NarSeed {ourCheck:F2} s (a second run into the same directory), " +
+                          $"libtorrent {theirCheck:F2} s (its seeder's check at start)");
         return 0;
     }
 
-    private static async Task<double> NarSeedRoundAsync(TorrentInfo torrent, BenchDirectory directory, int port, CancellationToken cancellationToken)
+    /// <summary>One NarSeed round: transfer seconds, and CPU seconds of this process over the whole round.</summary>
+    private static async Task<(double Seconds, double Cpu)> NarSeedRoundAsync(TorrentInfo torrent, BenchDirectory directory, int port,
+        int depth, CancellationToken cancellationToken)
     {
         var output = directory.Fresh("narseed-out");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         await using var download = new TorrentDownload(torrent, new DownloadOptions
         {
-            OutputDirectory = output, Peers = [new IPEndPoint(IPAddress.Loopback, port)],
+            OutputDirectory = output, Peers = [new IPEndPoint(IPAddress.Loopback, port)], RequestQueueDepth = depth,
         });
         var run = download.RunAsync(cancellationToken);
         var clock = Stopwatch.StartNew();
         double first = -1;
-        while (!run.IsCompleted)
+        // Polls (1 ms) only until the first payload byte, so the harness costs the downloader nothing while it runs.
+        while (!run.IsCompleted && first < 0)
         {
-            if (first < 0 && download.BytesReceived > 0) first = clock.Elapsed.TotalSeconds;
-            await Task.WhenAny(run, Task.Delay(1, cancellationToken));
+            if (download.BytesReceived > 0) first = clock.Elapsed.TotalSeconds;
+            else await Task.WhenAny(run, Task.Delay(1, cancellationToken));
         }
         await run;
-        return clock.Elapsed.TotalSeconds - Math.Max(first, 0);
+        var seconds = clock.Elapsed.TotalSeconds - Math.Max(first, 0);
+        return (seconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
     }
 
-    private static async Task<double> LibtorrentRoundAsync(string script, string torrentPath, BenchDirectory directory, int port,
+    /// <summary>
+    /// A second NarSeed run into the directory holding the last round's finished file: it hash-checks the file and
+    /// finishes without fetching anything. Returns its seconds.
+    /// </summary>
+    private static async Task<double> RecheckAsync(TorrentInfo torrent, BenchDirectory directory, int port, CancellationToken cancellationToken)
+    {
+        await using var download = new TorrentDownload(torrent, new DownloadOptions
+        {
+            OutputDirectory = directory.Combine("narseed-out"), Peers = [new IPEndPoint(IPAddress.Loopback, port)],
+        });
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var result = await download.RunAsync(cancellationToken);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"NarSeed check: {seconds:F2} s, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} CPU s");
+        if (result.BytesAlreadyOnDisk != torrent.Length || download.BytesReceived != 0)
+        {
+            throw new InvalidOperationException($"The check fetched {download.BytesReceived} bytes.");
+        }
+        return seconds;
+    }
+
+    /// <summary>One libtorrent round: transfer seconds, and the leecher's CPU seconds (its own getrusage).</summary>
+    private static async Task<(double Seconds, double Cpu)> LibtorrentRoundAsync(string script, string torrentPath, BenchDirectory directory, int port,
         CancellationToken cancellationToken)
     {
         var save = directory.Fresh("lt-out");
@@ -82,14 +124,15 @@ public sealed class DownloadPeerBenchmark : IBenchmark
             [script, "leech", torrentPath, save, port.ToString(CultureInfo.InvariantCulture)]);
         var complete = await leecher.WaitForOutputLineAsync(l => l.StartsWith("COMPLETE ", StringComparison.Ordinal), TimeSpan.FromSeconds(600));
         (await leecher.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken)).EnsureSuccess("the libtorrent leecher");
-        return JsonDocument.Parse(complete["COMPLETE ".Length..]).RootElement.GetProperty("transfer_seconds").GetDouble();
+        var report = JsonDocument.Parse(complete["COMPLETE ".Length..]).RootElement;
+        return (report.GetProperty("transfer_seconds").GetDouble(), report.GetProperty("cpu_seconds").GetDouble());
     }
 
     // libtorrent on loopback as real-peers.md prescribes (no DHT/LSD/UPnP/NAT-PMP/uTP, many connections per IP).
-    //   seed TORRENT DIR        -> checks the data, prints "SEEDING <port>", seeds until stdin closes
-    //   leech TORRENT DIR PORT  -> prints COMPLETE {"transfer_seconds"} (first payload byte to seeding), exits 0
+    //   seed TORRENT DIR        -> checks the data, prints "SEEDING <port> <check seconds>", seeds until stdin closes
+    //   leech TORRENT DIR PORT  -> prints COMPLETE {"transfer_seconds" (first payload byte to seeding), "cpu_seconds"}, exits 0
     private const string LibtorrentScript = """
-        import json, sys, time
+        import json, resource, sys, time
         import libtorrent as lt
         mode, torrent, path = sys.argv[1], sys.argv[2], sys.argv[3]
         s = lt.session({"listen_interfaces": "127.0.0.1:0", "enable_dht": False, "enable_lsd": False,
@@ -101,12 +144,13 @@ public sealed class DownloadPeerBenchmark : IBenchmark
         atp.save_path = path
         atp.flags |= lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd | lt.torrent_flags.disable_pex
         atp.flags &= ~lt.torrent_flags.auto_managed
+        added = time.monotonic()
         h = s.add_torrent(atp)
         h.resume()
         if mode == "seed":
             while not h.status().is_seeding:
-                time.sleep(0.05)
-            print("SEEDING %d" % s.listen_port(), flush=True)
+                time.sleep(0.005)
+            print("SEEDING %d %.3f" % (s.listen_port(), time.monotonic() - added), flush=True)
             sys.stdin.read()
             sys.exit(0)
         port = int(sys.argv[4])
@@ -120,6 +164,7 @@ public sealed class DownloadPeerBenchmark : IBenchmark
                 last_dial = now; h.connect_peer(("127.0.0.1", port))
             if now - start > 600: sys.exit(2)
             time.sleep(0.005)
-        print("COMPLETE " + json.dumps({"transfer_seconds": now - first}), flush=True)
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        print("COMPLETE " + json.dumps({"transfer_seconds": now - first, "cpu_seconds": ru.ru_utime + ru.ru_stime}), flush=True)
         """;
 }

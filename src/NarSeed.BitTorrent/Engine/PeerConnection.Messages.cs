@@ -107,23 +107,7 @@ internal sealed partial class PeerConnection
     private void OnRequest(BlockRequestMessage request, long offset)
     {
         var torrent = TorrentOrThrow;
-        if (request.Length is 0 or > WireLimits.MaxRequestLength)
-        {
-            throw new WireProtocolException(WireProtocolErrorReason.RequestTooLong,
-                $"Request of {request.Length} bytes; the limit is {WireLimits.MaxRequestLength}.", offset);
-        }
-        // libtorrent treats a v2 file's last piece as a full piece whose tail past the end of the file is zero
-        // padding (it adds a hidden tail pad file), and requests that tail; so the bound is the piece length.
-        if (request.Index >= torrent.PieceCount || (long)request.Begin + request.Length > torrent.PieceLength)
-        {
-            throw new WireProtocolException(WireProtocolErrorReason.RequestOutOfRange,
-                $"Request {request.Index}/{request.Begin}+{request.Length} lies outside the torrent.", offset);
-        }
-        if (_requests.Count >= WireLimits.MaxRequestQueue)
-        {
-            throw new WireProtocolException(WireProtocolErrorReason.RequestQueueFull,
-                $"More than {WireLimits.MaxRequestQueue} outstanding requests.", offset);
-        }
+        BlockRequestRules.Validate(request, torrent.PieceCount, torrent.PieceLength, _requests.Count, offset);
         if (_choked && !IsAllowedFast(request.Index))
         {
             // BEP 6: a choked peer's request gets a reject; without the fast extension it is dropped.

@@ -38,7 +38,8 @@ public sealed class SeedEngineDownloadTests
     {
         await using var bed = await DownloadTestBed.CreateAsync(4 * 1024 * 1024, pieceLength: 32 * 1024);
         var bad = await bed.StartSeederAsync(Enumerable.Range(0, bed.Torrent.PieceCount).ToArray());
-        var good = await bed.StartSeederAsync();
+        // The good seeder is capped (about 2 s for the file), so the liar surely delivers whole pieces before the end.
+        var good = await bed.StartSeederAsync(uploadRateLimit: 2 * 1024 * 1024);
         await using var download = new TorrentDownload(bed.Torrent, bed.Options("out", bad, good));
         var result = await download.RunAsync().WaitAsync(Bound);
         bed.AssertSameAsSource(result.Path);
@@ -102,6 +103,35 @@ public sealed class SeedEngineDownloadTests
         bed.AssertSameAsSource(result.Path);
         result.BytesAlreadyOnDisk.Should().Be(firstRun - bed.Torrent.PieceLength, "the damaged piece no longer counts");
         result.BytesFromPeers.Should().Be(bed.Torrent.Length - result.BytesAlreadyOnDisk);
+    }
+
+    [Fact]
+    public async Task With_a_part_file_and_a_damaged_final_file_both_are_checked_and_only_the_missing_piece_is_fetched()
+    {
+        await using var bed = await DownloadTestBed.CreateAsync(4 * 1024 * 1024, pieceLength: 64 * 1024);
+        var peer = await bed.StartSeederAsync(uploadRateLimit: 2 * 1024 * 1024);
+        int missing;
+        using (var stop = new CancellationTokenSource())
+        {
+            await using var first = new TorrentDownload(bed.Torrent, bed.Options("out", peer));
+            var run = first.RunAsync(stop.Token);
+            while (first.PiecesVerified < bed.Torrent.PieceCount / 2) await Task.Delay(1);
+            await stop.CancelAsync();
+            await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+            missing = first.Picker!.Snapshot().ToList().IndexOf(false);
+        }
+        // A final file too (say, copied in by hand), damaged in a piece the part file lacks.
+        var final = bed.Combine("out", "data.bin");
+        File.Copy(bed.DataPath, final);
+        using (var handle = File.OpenHandle(final, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(handle, new byte[] { 9, 9, 9 }, (long)missing * bed.Torrent.PieceLength);
+        }
+        await using var second = new TorrentDownload(bed.Torrent, bed.Options("out", peer));
+        var result = await second.RunAsync().WaitAsync(Bound);
+        bed.AssertSameAsSource(result.Path);
+        result.BytesAlreadyOnDisk.Should().Be(bed.Torrent.Length - bed.Torrent.PieceLength);
+        result.BytesFromPeers.Should().Be(bed.Torrent.PieceLength, "the final file's good pieces fill the part file");
     }
 
     [Fact]

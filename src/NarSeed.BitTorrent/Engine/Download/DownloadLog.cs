@@ -18,8 +18,8 @@ internal static partial class DownloadLog
     [LoggerMessage(104, LogLevel.Information, "Piece layer of {Name} verified against its root ({Pieces} pieces)")]
     public static partial void PieceLayerVerified(ILogger logger, string name, int pieces);
 
-    [LoggerMessage(105, LogLevel.Information, "Resuming {Name}: {Pieces} pieces verified on disk")]
-    public static partial void Resumed(ILogger logger, string name, int pieces);
+    [LoggerMessage(105, LogLevel.Information, "Resuming {Name}: {Pieces} of {Total} pieces verified on disk")]
+    public static partial void Resumed(ILogger logger, string name, int pieces, int total);
 
     [LoggerMessage(106, LogLevel.Warning, "Dropped web seed {Url}: {Detail}")]
     public static partial void WebSeedDropped(ILogger logger, string url, string detail);

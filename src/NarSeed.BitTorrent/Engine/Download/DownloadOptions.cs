@@ -63,6 +63,12 @@ public sealed partial class DownloadOptions
 
     public int RequestQueueDepth { get; init; } = DefaultRequestQueueDepth;
 
+    /// <summary>Peers unchoked at once to fetch verified pieces from this download (the seeder's default; 0 = never upload).</summary>
+    public int UploadSlots { get; init; } = SeedEngineOptions.DefaultUploadSlots;
+
+    /// <summary>Upload bytes per second of this download, all peers together (0 = unlimited).</summary>
+    public long UploadRateLimit { get; init; }
+
     public int MaxPeers { get; init; } = DefaultMaxPeers;
 
     public TimeSpan ConnectTimeout { get; init; } = DefaultConnectTimeout;
@@ -95,6 +101,8 @@ public sealed partial class DownloadOptions
         ArgumentException.ThrowIfNullOrEmpty(OutputDirectory);
         ArgumentOutOfRangeException.ThrowIfLessThan(RequestQueueDepth, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPeers, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(UploadSlots);
+        ArgumentOutOfRangeException.ThrowIfNegative(UploadRateLimit);
         if (PeerId is { Length: not Handshake.PeerIdLength }) throw new ArgumentException("A peer id has 20 bytes.", nameof(PeerId));
     }
 }

@@ -13,6 +13,7 @@ internal sealed partial class DownloadPeer
     private List<int>? _earlyHaves;
     private bool[]? _peerHas;
     private bool _availabilityCounted;
+    private bool _availabilityDirty;
 
     /// <summary>Parses every whole message in <paramref name="buffer"/>; returns how far it got.</summary>
     private SequencePosition ProcessMessages(ReadOnlySequence<byte> buffer)
@@ -79,8 +80,10 @@ internal sealed partial class DownloadPeer
             case MessageId.Unchoke:
                 _choked = false;
                 break;
-            case MessageId.Interested or MessageId.NotInterested or MessageId.Port or MessageId.SuggestPiece
-                or MessageId.AllowedFast:
+            case MessageId.Interested or MessageId.NotInterested:
+                OnInterested(id == MessageId.Interested);
+                break;
+            case MessageId.Port or MessageId.SuggestPiece or MessageId.AllowedFast:
                 break;
             case MessageId.Have:
                 PieceIndexMessage.TryRead(ref reader, id, out var have);
@@ -88,6 +91,7 @@ internal sealed partial class DownloadPeer
                 break;
             case MessageId.HaveAll:
                 _haveAll = true;
+                _availabilityDirty = true;
                 ApplyAvailability();
                 break;
             case MessageId.HaveNone:
@@ -96,6 +100,7 @@ internal sealed partial class DownloadPeer
                 reader.Advance(WireFrame.LengthPrefixSize + 1);
                 _rawBitfield = new byte[length - 1];
                 reader.TryCopyTo(_rawBitfield);
+                _availabilityDirty = true;
                 ApplyAvailability();
                 break;
             case MessageId.Piece:
@@ -107,11 +112,12 @@ internal sealed partial class DownloadPeer
                 OnReject(reject);
                 break;
             case MessageId.Request:
-                // We do not upload while downloading (the node seeds the finished file); answer as BEP 6 wants.
                 BlockRequestMessage.TryRead(ref reader, id, out var request);
-                if (_fast) (request with { Id = MessageId.RejectRequest }).Write(_output!);
+                OnRequest(request, offset);
                 break;
             case MessageId.Cancel:
+                BlockRequestMessage.TryRead(ref reader, id, out var cancel);
+                OnCancel(cancel);
                 break;
             case MessageId.Extended:
                 ExtendedMessage.TryRead(ref reader, out var extended);
@@ -148,13 +154,17 @@ internal sealed partial class DownloadPeer
             return;
         }
         (_earlyHaves ??= []).Add(piece);
+        _availabilityDirty = true;
         ApplyAvailability();
     }
 
     /// <summary>Turns the peer's bitfield / have all / haves into piece availability once the piece count is known.</summary>
     private void ApplyAvailability()
     {
+        // Called after every batch of messages: only new bitfield / have all / early haves change anything.
+        if (_availabilityCounted && !_availabilityDirty) return;
         if (!_download.IsReady || _download.Picker is not { } picker || _download.Torrent is not { } torrent) return;
+        _availabilityDirty = false;
         var count = torrent.PieceCount;
         if (_peerHas is null)
         {

@@ -7,7 +7,8 @@ namespace NarSeed.BitTorrent.Engine.Download;
 
 /// <summary>
 /// One outgoing connection of a download: one task connects, handshakes, reads and parses messages with the shared
-/// Wire codec, and keeps the request pipeline full. Other threads only wake it or close its socket.
+/// Wire codec, keeps the request pipeline full, and serves the peer's requests for verified pieces. Other threads
+/// only wake it or close its socket.
 /// </summary>
 internal sealed partial class DownloadPeer
 {
@@ -37,9 +38,6 @@ internal sealed partial class DownloadPeer
     }
 
     public IPEndPoint Remote { get; }
-
-    /// <summary>Verified pieces this peer delivered.</summary>
-    public int DeliveredPieces { get; private set; }
 
     private DownloadOptions Options => _download.Options;
 
@@ -78,7 +76,10 @@ internal sealed partial class DownloadPeer
         }
         finally
         {
+            // Pieces handed to worker threads are judged before the connection counts as gone (a bad one bans the peer).
+            while (Volatile.Read(ref _verifyingCount) > 0) await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
             ReleaseAll();
+            StopUploading();
             RemoveAvailability();
             ReleaseMetadataAndHashRequests();
             DownloadLog.PeerClosed(_download.Log, Remote, detail);
@@ -104,6 +105,8 @@ internal sealed partial class DownloadPeer
         {
             WritePendingPex();
             Act();
+            AnnouncePieces();
+            await ServeRequestsAsync(cancellationToken).ConfigureAwait(false);
             await FlushAsync(cancellationToken).ConfigureAwait(false);
             if (_download.IsComplete) return;
             var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);

@@ -28,7 +28,10 @@ public sealed partial class TorrentDownload
         var background = new List<Task>();
         try
         {
-            if (_torrent is { HasPieceHashes: true }) Prepare();
+            if (_torrent is { HasPieceHashes: true } && Interlocked.Exchange(ref _preparing, 1) == 0)
+            {
+                await Task.Run(Prepare, CancellationToken.None).ConfigureAwait(false);
+            }
             using var heartbeat = Time.CreateTimer(_ => OnHeartbeat(), null, Options.HeartbeatInterval, Options.HeartbeatInterval);
             background.Add(DialLoopAsync(token));
             if (Options.Discovery is { } discovery)

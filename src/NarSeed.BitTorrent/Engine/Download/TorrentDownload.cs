@@ -37,6 +37,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
     private long _lastPeerPiece;
     private long _lastResumeSave;
     private int _webSeedsDropped;
+    private int _preparing;
 
     public TorrentDownload(TorrentInfo torrent, DownloadOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
         : this(options, logger, timeProvider, torrent.InfoHashV1, torrent.HasV2 ? torrent.InfoHashV2 : (ReadOnlyMemory<byte>?)null)
@@ -162,7 +163,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
         lock (_webSeeds) _torrent = torrent.WithSources(_webSeeds.ToArray(), torrent.Trackers);
         DownloadLog.MetadataVerified(Log, torrent.Name, info.Length);
         MarkProgress();
-        if (!NeedsPieceLayer(torrent)) Prepare();
+        if (!NeedsPieceLayer(torrent)) StartPrepare();
         else Layer = new PieceLayerAssembler(torrent);
         WakePeers();
     }
@@ -179,30 +180,56 @@ public sealed partial class TorrentDownload : IAsyncDisposable
     internal void OnPieceLayer()
     {
         var torrent = _torrent!;
-        if (IsReady || Layer is not { IsComplete: true } layer) return;
+        if (Volatile.Read(ref _preparing) != 0 || Layer is not { IsComplete: true } layer) return;
         lock (_ready)
         {
-            if (IsReady) return;
+            if (Volatile.Read(ref _preparing) != 0) return;
             var full = TorrentReader.Read(SyntheticTorrent(torrent.RawInfo, torrent.PiecesRoot, layer.Layer));
             _torrent = full.WithSources(torrent.WebSeeds, torrent.Trackers);
             DownloadLog.PieceLayerVerified(Log, torrent.Name, torrent.PieceCount);
             MarkProgress();
-            Prepare();
+            StartPrepare();
         }
-        WakePeers();
     }
 
-    /// <summary>Opens the part file, checks what the resume state claims, and lets the sources start.</summary>
+    /// <summary>Starts <see cref="Prepare"/> once, on a worker thread (checking a file on disk must not hold up a peer).</summary>
+    private void StartPrepare()
+    {
+        if (Interlocked.Exchange(ref _preparing, 1) == 0) _ = Task.Run(Prepare);
+    }
+
+    /// <summary>
+    /// Opens the part file after checking what is already on disk (the pieces the resume state claims, a part file
+    /// without one, or a final file from an earlier run), and lets the sources start.
+    /// </summary>
     private void Prepare()
     {
         var torrent = _torrent!;
         var store = new PieceStore(torrent, Options.OutputDirectory);
-        var have = store.Open();
+        bool[] have;
+        try
+        {
+            have = store.Open(_stopping.Token);
+        }
+        catch (Exception e) when (e is DownloadException or OperationCanceledException or ObjectDisposedException)
+        {
+            store.Dispose();
+            if (e is DownloadException) Fail(e);
+            return;
+        }
+        if (_stopping.IsCancellationRequested)
+        {
+            store.Dispose();
+            return;
+        }
         _store = store;
         Picker = new PiecePicker(have, Options.Streaming);
-        if (store.BytesAlreadyOnDisk > 0) DownloadLog.Resumed(Log, torrent.Name, have.Count(h => h));
+        for (var piece = 0; piece < have.Length; piece++) if (have[piece]) RecordVerified(piece);
+        if (store.BytesAlreadyOnDisk > 0) DownloadLog.Resumed(Log, torrent.Name, have.Count(h => h), have.Length);
         _ready.TrySetResult();
         if (Picker.Remaining == 0) _complete.TrySetResult();
+        MarkProgress();
+        WakePeers();
     }
 
     /// <summary>
@@ -225,6 +252,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
         }
         _store!.Write(piece, data);
         if (!picker.Complete(piece)) return PieceVerdict.Duplicate;
+        RecordVerified(piece);
         Interlocked.Add(ref fromWebSeed ? ref _bytesFromWebSeeds : ref _bytesFromPeers, data.Length);
         var now = Time.GetTimestamp();
         if (!fromWebSeed) Volatile.Write(ref _lastPeerPiece, now);
@@ -238,6 +266,7 @@ public sealed partial class TorrentDownload : IAsyncDisposable
             _store.SaveResume(picker.Snapshot());
         }
         MarkProgress();
+        WakePeers();
         return PieceVerdict.Verified;
     }
 

@@ -134,6 +134,19 @@ public sealed class V1OnlyTorrentTests(ITestOutputHelper output)
             bed.AssertSameAsSource(result.Path);
         }
 
+        // Run again over the finished file with one piece damaged: the SHA-1 check finds it, only it is fetched.
+        using (var handle = File.OpenHandle(bed.Combine("alone", "data.bin"), FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(handle, new byte[] { 0x5A }, 100L * 8192 + 7);
+        }
+        await using (var again = new TorrentDownload(bed.Torrent, bed.Options("alone", alone)))
+        {
+            var result = await again.RunAsync().WaitAsync(Bound);
+            bed.AssertSameAsSource(result.Path);
+            result.BytesFromPeers.Should().Be(8192);
+            result.BytesAlreadyOnDisk.Should().Be(bed.Torrent.Length - 8192);
+        }
+
         var bad = await bed.StartSeederAsync(Enumerable.Range(0, bed.Torrent.PieceCount).ToArray());
         var good = await bed.StartSeederAsync(uploadRateLimit: 2 * 1024 * 1024);
         var magnet = new MagnetLink { InfoHashV1 = bed.Torrent.InfoHashV1 };
