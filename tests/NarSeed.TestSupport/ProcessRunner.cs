@@ -106,13 +106,12 @@ public sealed class RunningProcess : IAsyncDisposable
         OutputLine += OnLine;
         try
         {
-            foreach (var line in StandardOutputSoFar.Split('\n'))
-            {
-                if (predicate(line.TrimEnd('\r'))) return line.TrimEnd('\r');
-            }
+            if (FindSoFar(predicate) is { } early) return early;
             var exited = Process.WaitForExitAsync();
             var winner = await Task.WhenAny(found.Task, exited, Task.Delay(timeout));
-            if (winner == found.Task) return await found.Task;
+            if (winner == found.Task || found.Task.IsCompleted) return await found.Task;
+            // The line and the exit can arrive together, and WhenAny may name the exit: look once more.
+            if (FindSoFar(predicate) is { } late) return late;
             throw new TimeoutException(
                 $"{Process.StartInfo.FileName} {(winner == exited ? "exited" : "timed out")} before printing the expected line.\n" +
                 $"--- stdout ---\n{StandardOutputSoFar}\n--- stderr ---\n{StandardErrorSoFar}");
@@ -122,6 +121,9 @@ public sealed class RunningProcess : IAsyncDisposable
             OutputLine -= OnLine;
         }
     }
+
+    private string? FindSoFar(Func<string, bool> predicate) =>
+        StandardOutputSoFar.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(predicate);
 
     public async Task<ProcessResult> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {

@@ -7,7 +7,7 @@
 #      (dialled every 2 s until connected). A "seed" session seeds existing data and prints SEEDING {"session", "port"}
 #      once its first tracker reply arrived (or at once without trackers). A leecher downloads, force-rechecks and
 #      prints RESULT {"session", "ok", "error", "port", "sources", "pex_ports"}: "sources" are the peer_info source
-#      bits of its connected peers, "pex_ports" the ports of peers it learnt by PEX. Every session prints
+#      bits of its connected peers while it downloads, "pex_ports" the ports of peers it learnt by PEX. Every session prints
 #      LISTENING {"session", "port"} when it starts, a leecher CONNECTED {"session", "peers"} once a seed is connected past its handshake; "download_limit" (bytes/s) throttles a leecher.
 #   The process exits when every leecher finished (0 only if all passed) or, with leechers absent, when stdin closes.
 # Usage: lt_discovery.py SPEC.json
@@ -95,8 +95,12 @@ class Session:
                               lt.torrent_error_alert)):
                 self.log.append(a.message())
                 print("ALERT %d %s" % (self.index, a.message()), file=sys.stderr, flush=True)
+        downloading = not self.handle.status().is_seeding
         for p in self.handle.get_peer_info():
-            self.sources.add(p.source)
+            # Sources of peer-list entries while downloading: a connection being closed (seed to seed once complete,
+            # or libtorrent's own when a tracker hands back its address) is listed for a moment with source 0.
+            if downloading and p.source:
+                self.sources.add(p.source)
             if p.source & lt.peer_info.pex:
                 self.pex_ports.add(p.ip[1])
         if self.done or self.j.get("seed"):
