@@ -142,6 +142,7 @@ public static class TorrentGetCommand
             ["bytes_from_peers"] = result.BytesFromPeers,
             ["bytes_from_web_seeds"] = result.BytesFromWebSeeds,
             ["bytes_already_on_disk"] = result.BytesAlreadyOnDisk,
+            ["bytes_uploaded"] = download.BytesUploaded,
             ["peers_banned"] = result.PeersBanned,
             ["web_seeds_dropped"] = result.WebSeedsDropped,
         }));

@@ -68,6 +68,14 @@ public class TorrentGetCommandTests
         ((long)json["bytes_from_web_seeds"]!).Should().Be(length - onDisk, "verified pieces are not fetched again");
         (await File.ReadAllBytesAsync(dir.Combine("out", "nar.bin"))).Should().Equal(await File.ReadAllBytesAsync(data));
         File.Exists(dir.Combine("out", "nar.bin.resume")).Should().BeFalse();
+        ((long)json["bytes_uploaded"]!).Should().Be(0, "a web seed takes nothing");
+
+        // Once more into the same directory: the finished file is checked, nothing is fetched.
+        var again = NarseedProcess.Json((await NarseedProcess.RunAsync(dir.Path, "torrent", "get", torrent, "-o",
+            dir.Combine("out"), "--web-seed", nginx.BaseUrl)).EnsureSuccess("narseed torrent get (again)"));
+        ((long)again["bytes_already_on_disk"]!).Should().Be(length);
+        ((long)again["bytes_from_web_seeds"]!).Should().Be(0);
+        ((long)again["bytes_from_peers"]!).Should().Be(0);
     }
 
     [Fact]
