@@ -39,7 +39,19 @@ public class LsdNamespaceTests(ITestOutputHelper output)
 
         result.ExitCode.Should().Be(0, "the finder must hear the seeder's LSD announce");
         var peer = JsonNode.Parse(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0])!;
-        ((string)peer["peer"]!).Should().Be($"{VethPair.AddressA}:7001", "the seeder's namespace address and TCP port");
+        // Either group may carry the first announce: the seeder's IPv4 address, or its veth's IPv6 link-local one.
+        var endpoint = System.Net.IPEndPoint.Parse((string)peer["peer"]!);
+        endpoint.Port.Should().Be(7001, "the seeder's TCP port");
+        if (endpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            endpoint.Address.ToString().Should().Be(VethPair.AddressA, "the seeder's namespace address");
+        }
+        else
+        {
+            endpoint.Address.IsIPv6LinkLocal.Should().BeTrue();
+            new System.Net.IPAddress(endpoint.Address.GetAddressBytes()).Should().Be(
+                await network.LinkLocalAddressAAsync(), "the seeder's veth link-local address");
+        }
         ((string)peer["source"]!).Should().Be("Lsd");
     }
 
@@ -120,6 +132,20 @@ internal sealed class VethPair : IAsyncDisposable
     {
         NamespaceA = $"nsa-{suffix}";
         NamespaceB = $"nsb-{suffix}";
+        InterfaceA = $"va{suffix}";
+    }
+
+    /// <summary>The veth end inside <see cref="NamespaceA"/>.</summary>
+    public string InterfaceA { get; }
+
+    /// <summary>The IPv6 link-local address the kernel gave <see cref="InterfaceA"/> (without a zone).</summary>
+    public async Task<System.Net.IPAddress> LinkLocalAddressAAsync()
+    {
+        var result = await ProcessRunner.RunAsync(ExternalTool.Require("ip"),
+            ["-n", NamespaceA, "-6", "-o", "addr", "show", "dev", InterfaceA, "scope", "link"], TimeSpan.FromSeconds(10));
+        var match = System.Text.RegularExpressions.Regex.Match(result.StandardOutput, @"inet6 (fe80:[0-9a-f:]+)/");
+        match.Success.Should().BeTrue($"{InterfaceA} has a link-local address: {result.StandardOutput}");
+        return System.Net.IPAddress.Parse(match.Groups[1].Value);
     }
 
     public string NamespaceA { get; }
