@@ -30,6 +30,9 @@ while not stdin_closed.is_set():
         seen[key] = max(seen.get(key, 0), p.total_download)
     time.sleep(0.01)
 st = h.status()
-incoming = sum(v for (_, out), v in seen.items() if not out)
+# Outgoing payload from the per-connection samples (any connection libtorrent made would show up in them); incoming is
+# the torrent's whole payload minus that, since the last pieces of a connection that closes right after can fall
+# between two samples.
 outgoing = sum(v for (_, out), v in seen.items() if out)
+incoming = st.total_payload_download - outgoing
 print("GOT %d %d %d" % (st.num_pieces, incoming, outgoing), flush=True)
