@@ -66,7 +66,7 @@ public sealed partial class NarMirror : IDisposable
         try
         {
             var roots = await _catalog.ListRootsAsync(cancellationToken);
-            return await WalkAsync(roots.Select(r => r.HashPart).ToList(), cancellationToken);
+            return await MirrorClosureAsync(roots.Select(r => r.HashPart).ToList(), cancellationToken);
         }
         finally
         {
@@ -74,21 +74,8 @@ public sealed partial class NarMirror : IDisposable
         }
     }
 
-    /// <summary>Mirrors the closure of the given hash parts (after any running pass); returns the paths that failed.</summary>
-    public async Task<long> MirrorClosureAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
-    {
-        await _onePass.WaitAsync(cancellationToken);
-        try
-        {
-            return await WalkAsync(roots, cancellationToken);
-        }
-        finally
-        {
-            _onePass.Release();
-        }
-    }
-
-    private async Task<long> WalkAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
+    /// <summary>Mirrors the closure of the given hash parts; returns the number of paths that failed.</summary>
+    private async Task<long> MirrorClosureAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
     {
         var failuresBefore = _progress.TotalFailures;
         var channel = Channel.CreateUnbounded<WorkItem>();
